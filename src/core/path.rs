@@ -1,0 +1,74 @@
+//! Slash paths into an X6 cell, as X6 writes them: `attrs/body/fill`, `position/x`,
+//! `ports/items/2/attrs/circle/style/visibility`.
+
+use thiserror::Error;
+
+use super::error::ErrorCode;
+
+/// The longest path accepted, in bytes. Real X6 paths are a few dozen bytes; anything far
+/// longer is a bug or hostile input.
+pub const MAX_PATH_LEN: usize = 1024;
+
+/// Why a string is not a valid cell path.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum PathError {
+    /// The path is the empty string.
+    #[error("a cell path must not be empty")]
+    Empty,
+    /// The path is longer than [`MAX_PATH_LEN`] bytes.
+    #[error("a cell path must be at most {MAX_PATH_LEN} bytes, this one has {0}")]
+    TooLong(usize),
+    /// The path has an empty segment (`attrs//fill`, a leading or a trailing `/`).
+    #[error("cell path '{0}' has an empty segment (check for '//' or a leading/trailing '/')")]
+    EmptySegment(String),
+}
+
+impl ErrorCode for PathError {
+    fn code(&self) -> &'static str {
+        "INVALID_PATH"
+    }
+}
+
+/// Splits a slash path into its segments, checking that it is well formed.
+///
+/// ```
+/// use diagram_state::core::path::parse_path;
+/// assert_eq!(parse_path("attrs/body/fill").unwrap(), vec!["attrs", "body", "fill"]);
+/// assert!(parse_path("attrs//fill").is_err());
+/// ```
+pub fn parse_path(path: &str) -> Result<Vec<&str>, PathError> {
+    if path.is_empty() {
+        return Err(PathError::Empty);
+    }
+    if path.len() > MAX_PATH_LEN {
+        return Err(PathError::TooLong(path.len()));
+    }
+    let segments: Vec<&str> = path.split('/').collect();
+    if segments.iter().any(|segment| segment.is_empty()) {
+        return Err(PathError::EmptySegment(path.to_owned()));
+    }
+    Ok(segments)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_x6_paths_into_segments() {
+        assert_eq!(parse_path("position/x").unwrap(), ["position", "x"]);
+        assert_eq!(
+            parse_path("ports/items/2/attrs/circle/style/visibility").unwrap(),
+            ["ports", "items", "2", "attrs", "circle", "style", "visibility"]
+        );
+    }
+
+    #[test]
+    fn rejects_empty_and_malformed_paths() {
+        assert_eq!(parse_path(""), Err(PathError::Empty));
+        assert!(matches!(parse_path("/attrs"), Err(PathError::EmptySegment(_))));
+        assert!(matches!(parse_path("attrs/"), Err(PathError::EmptySegment(_))));
+        let long = "a/".repeat(MAX_PATH_LEN);
+        assert_eq!(parse_path(&long), Err(PathError::TooLong(long.len())));
+    }
+}
