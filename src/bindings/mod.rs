@@ -2,7 +2,7 @@
 //! Each exported class or function group lives in its own file.
 
 mod error;
-mod paths;
+pub mod paths;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

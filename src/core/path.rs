@@ -59,15 +59,29 @@ mod tests {
         assert_eq!(parse_path("position/x").unwrap(), ["position", "x"]);
         assert_eq!(
             parse_path("ports/items/2/attrs/circle/style/visibility").unwrap(),
-            ["ports", "items", "2", "attrs", "circle", "style", "visibility"]
+            [
+                "ports",
+                "items",
+                "2",
+                "attrs",
+                "circle",
+                "style",
+                "visibility"
+            ]
         );
     }
 
     #[test]
     fn rejects_empty_and_malformed_paths() {
         assert_eq!(parse_path(""), Err(PathError::Empty));
-        assert!(matches!(parse_path("/attrs"), Err(PathError::EmptySegment(_))));
-        assert!(matches!(parse_path("attrs/"), Err(PathError::EmptySegment(_))));
+        assert!(matches!(
+            parse_path("/attrs"),
+            Err(PathError::EmptySegment(_))
+        ));
+        assert!(matches!(
+            parse_path("attrs/"),
+            Err(PathError::EmptySegment(_))
+        ));
         let long = "a/".repeat(MAX_PATH_LEN);
         assert_eq!(parse_path(&long), Err(PathError::TooLong(long.len())));
     }

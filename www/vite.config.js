@@ -1,0 +1,14 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+import react from '@vitejs/plugin-react';
+
+// The demo imports the package exactly as an editor would (`from 'diagram-state'`); here the
+// name points at the wasm-pack output in ../pkg, which `make pkg` builds.
+const pkg = fileURLToPath(new URL('../pkg', import.meta.url));
+
+export default defineConfig({
+  plugins: [react()],
+  resolve: { alias: { 'diagram-state': pkg } },
+  server: { host: '127.0.0.1', fs: { allow: ['..'] } },
+  build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
+});
