@@ -73,6 +73,13 @@ case "$route" in
       dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
     done
     [ ${#missing[@]} = 0 ] || apt_install "${missing[@]}"
+    # Symlinks that make Debian's toolchain the one found first for wasm builds; rustc links
+    # wasm32 with `rust-lld`, which Debian ships as LLVM's plain `lld`.
+    mkdir -p "$WASM_TOOLCHAIN_BIN"
+    for tool in cargo rustc rustdoc; do ln -sf "/usr/bin/$tool" "$WASM_TOOLCHAIN_BIN/$tool"; done
+    lld="$(command -v rust-lld || ls /usr/lib/llvm-22/bin/lld 2>/dev/null || true)"
+    [ -n "$lld" ] || die "no rust-lld or /usr/lib/llvm-22/bin/lld found after installing lld-22"
+    ln -sf "$lld" "$WASM_TOOLCHAIN_BIN/rust-lld"
     sysroot="$(/usr/bin/rustc --print sysroot)"
     if ! has_wasm_std "$sysroot"; then
       note "building the wasm32 standard library from Debian's sources (about 1 minute)"
@@ -80,7 +87,7 @@ case "$route" in
       mkdir -p "$scratch/src"
       printf '[package]\nname = "wasm_std_builder"\nversion = "0.0.0"\nedition = "2021"\n[lib]\npath = "src/lib.rs"\n' >"$scratch/Cargo.toml"
       : >"$scratch/src/lib.rs"
-      (cd "$scratch" && PATH="/usr/bin:$PATH" RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 \
+      (cd "$scratch" && PATH="$WASM_TOOLCHAIN_BIN:$PATH" RUSTC=/usr/bin/rustc RUSTDOC=/usr/bin/rustdoc RUSTC_BOOTSTRAP=1 \
         /usr/bin/cargo test --release --no-run --quiet --target wasm32-unknown-unknown \
         -Zbuild-std=std,panic_abort) ||
         die "building the wasm32 std failed; check that rust-web-src matches rustc-web ($(/usr/bin/rustc --version))"
@@ -92,8 +99,6 @@ case "$route" in
       rm -rf "$scratch"
       has_wasm_std "$sysroot" || die "the wasm32 std was built but not found in $sysroot"
     fi
-    mkdir -p "$WASM_TOOLCHAIN_BIN"
-    for tool in cargo rustc rustdoc; do ln -sf "/usr/bin/$tool" "$WASM_TOOLCHAIN_BIN/$tool"; done
     note "ok: Debian's $(/usr/bin/rustc --version) has wasm32-unknown-unknown (used via .tools/wasm-bin)"
     ;;
   *) die "DIAGRAM_STATE_RUST_ROUTE must be 'rustup' or 'debian', not '$route'" ;;
