@@ -1,6 +1,15 @@
 //! Pure Rust rules of diagram-state. Nothing here depends on wasm-bindgen, js-sys or
 //! web-sys: time, storage, transport and the save call reach the core through traits.
+//!
+//! - [`model`]: cells, slash paths into them, changes and the diagram they apply to;
+//! - [`filter`]: tells semantic changes from visual-only ones, and explains why;
+//! - [`history`]: undo/redo entries, batches, origins, cap, merging, collaboration;
+//! - [`state`]: [`state::DiagramState`], which ties the three together for the editor.
 
 pub mod clock;
 pub mod error;
+pub mod filter;
+pub mod history;
+pub mod model;
 pub mod path;
+pub mod state;
