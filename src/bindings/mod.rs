@@ -1,8 +1,13 @@
 //! The JavaScript API: `#[wasm_bindgen]` exports that convert and forward to the core.
 //! Each exported class or function group lives in its own file.
 
+mod convert;
+pub mod diagram_state;
+mod emitter;
 mod error;
+mod options;
 pub mod paths;
+mod types;
 
 use wasm_bindgen::prelude::wasm_bindgen;
 

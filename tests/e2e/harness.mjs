@@ -24,11 +24,23 @@ const CHROMIUM_FLAGS = [
 
 /**
  * Starts the demo server and a persistent Chromium context (a throw-away profile, so
- * IndexedDB persists across reloads like in a real browser). Returns `{ url, context, close }`.
+ * IndexedDB persists across reloads like in a real browser). Returns `{ url, context, errors, close }`.
  */
-export async function openDemo() {
+export function openDemo() {
+  return launch(join(ROOT, 'www/dist'));
+}
+
+/**
+ * Serves the repository itself (test pages under tests/e2e/pages import the built package
+ * from /pkg), with the same browser setup as {@link openDemo}.
+ */
+export function openTestPages() {
+  return launch(ROOT);
+}
+
+async function launch(root) {
   await mkdir(ARTIFACTS, { recursive: true });
-  const server = await startServer({ root: join(ROOT, 'www/dist'), idleMs: 10 * 60 * 1000 });
+  const server = await startServer({ root, idleMs: 10 * 60 * 1000 });
   const profile = await mkdtemp(join(tmpdir(), 'diagram-state-e2e-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',

@@ -1,0 +1,210 @@
+/**
+ * The X6 adapter of diagram-state: `bindGraph(graph, state)` forwards X6 model events to a
+ * `DiagramState` and applies the state's own changes (undo/redo, other tabs,
+ * collaborators) back to the graph. It replaces X6's History plugin.
+ *
+ * ```ts
+ * import init, { DiagramState } from 'diagram-state';
+ * import { bindGraph } from 'diagram-state/x6';
+ * await init();
+ * const state = await DiagramState.open({ diagramId: 'd1' });
+ * const unbind = bindGraph(graph, state, { keyboard: true });
+ * state.undo(); // the graph follows
+ * ```
+ * @module
+ */
+import type { Cell as X6Cell, Graph } from '@antv/x6';
+import type { Cell, CellEvent, Change, DiagramState, EventOptions } from './diagram_state.js';
+
+/** Options of {@link bindGraph}. */
+export interface BindGraphOptions {
+  /**
+   * Where the diagram starts from: `'state'` (default) replaces the graph's cells with the
+   * state's (the state was opened from storage); `'graph'` keeps the graph as it is and
+   * expects the state to hold the same cells already.
+   */
+  initial?: 'state' | 'graph';
+  /**
+   * Undo/redo keyboard shortcuts: Ctrl/⌘+Z undoes, Ctrl/⌘+Shift+Z and Ctrl+Y redo, unless
+   * the focus is in a text field. Off by default.
+   */
+  keyboard?: boolean;
+  /** Called when the state refuses an event (a bug in the editor or X6); default `console.error`. */
+  onError?: (error: unknown, event: CellEvent) => void;
+}
+
+/** The option an editor may pass to an X6 call to override the visual filter, e.g.
+ * `cell.attr('body/stroke', '#f00', { significance: 'semantic' })` for a stroke set in a
+ * property panel. */
+export type SignificanceOption = { significance?: 'semantic' | 'visual' };
+
+/** X6 event payloads, as far as the adapter reads them. */
+interface CellArgs { cell: X6Cell; options?: SignificanceOption }
+interface ChangeArgs extends CellArgs { key: string; previous?: unknown; current?: unknown }
+
+/**
+ * Binds `graph` to `state` and returns a function that unbinds them.
+ *
+ * - `cell:added`, `cell:removed`, `cell:change:*` go to `state.handleEvent` (visual-only
+ *   paths such as selection highlights and port visibility are filtered there);
+ * - `batch:start`/`batch:stop` become `state.beginBatch()`/`state.endBatch()`, so one drag
+ *   of several nodes is one undo entry;
+ * - every change set the state applies that did not come from this graph (undo, redo,
+ *   another tab, `applyChanges`) is applied to the graph inside one `batchUpdate`, and the
+ *   events this raises are not forwarded back.
+ */
+export function bindGraph(graph: Graph, state: DiagramState, options: BindGraphOptions = {}): () => void {
+  const onError = options.onError ?? ((error: unknown, event: CellEvent) =>
+    console.error('diagram-state: the state refused an X6 event', event, error));
+  let applying = false;
+
+  const forward = (event: CellEvent, x6Options?: SignificanceOption) => {
+    if (applying) return;
+    const eventOptions: EventOptions = {};
+    const significance = x6Options?.significance;
+    if (significance === 'semantic' || significance === 'visual') eventOptions.significance = significance;
+    try {
+      state.handleEvent(event, eventOptions);
+    } catch (error) {
+      onError(error, event);
+    }
+  };
+
+  const onAdded = ({ cell, options: x6Options }: CellArgs) =>
+    forward({ type: 'added', cell: cell.toJSON() as Cell }, x6Options);
+  // `graph.removeCell(node)` removes the node's edges first, outside any X6 batch; the
+  // adapter groups them with the node so that one deletion is one undo entry.
+  let cascadeOf: string | null = null;
+  const closeCascade = () => {
+    if (cascadeOf === null) return;
+    cascadeOf = null;
+    onBatchStop();
+  };
+  const onRemoved = ({ cell, options: x6Options }: CellArgs) => {
+    if (applying) return;
+    if (cascadeOf === null && cell.isEdge()) {
+      const gone = [cell.getSourceCellId(), cell.getTargetCellId()].find(
+        (id) => id != null && !graph.getCellById(id),
+      );
+      if (gone != null) {
+        cascadeOf = String(gone);
+        onBatchStart();
+        // X6 removes the node in the same task; never leave the batch open if it doesn't.
+        queueMicrotask(closeCascade);
+      }
+    }
+    forward({ type: 'removed', id: String(cell.id) }, x6Options);
+    if (cascadeOf === String(cell.id)) closeCascade();
+  };
+  const onChanged = ({ cell, key, previous, current, options: x6Options }: ChangeArgs) => {
+    const event: CellEvent = { type: 'changed', id: String(cell.id), key };
+    if (previous !== undefined) event.previous = previous;
+    if (current !== undefined) event.current = current;
+    forward(event, x6Options);
+  };
+  const onBatchStart = () => {
+    if (!applying) state.beginBatch();
+  };
+  const onBatchStop = () => {
+    if (applying) return;
+    try {
+      state.endBatch();
+    } catch (error) {
+      onError(error, { type: 'removed', id: '' });
+    }
+  };
+
+  const applyToGraph = (changes: Change[]) => {
+    applying = true;
+    try {
+      graph.batchUpdate('diagram-state', () => {
+        for (const change of changes) applyChange(graph, change);
+      });
+    } finally {
+      applying = false;
+    }
+  };
+
+  if ((options.initial ?? 'state') === 'state') {
+    applying = true;
+    try {
+      graph.fromJSON({ cells: state.cells() as never });
+    } finally {
+      applying = false;
+    }
+  }
+
+  graph.on('cell:added', onAdded);
+  graph.on('cell:removed', onRemoved);
+  graph.on('cell:change:*', onChanged);
+  graph.on('batch:start', onBatchStart);
+  graph.on('batch:stop', onBatchStop);
+  const offChange = state.on('change', ({ origin, changes }: { origin: string; changes: Change[] }) => {
+    if (origin !== 'local') applyToGraph(changes);
+  });
+  const offKeyboard = options.keyboard ? bindKeyboard(graph, state) : () => {};
+
+  return () => {
+    graph.off('cell:added', onAdded);
+    graph.off('cell:removed', onRemoved);
+    graph.off('cell:change:*', onChanged);
+    graph.off('batch:start', onBatchStart);
+    graph.off('batch:stop', onBatchStop);
+    offChange();
+    offKeyboard();
+  };
+}
+
+/** Applies one change to the graph. A change whose cell is already gone (X6 removes a
+ * node's edges with it) or already there is skipped. */
+function applyChange(graph: Graph, change: Change): void {
+  switch (change.type) {
+    case 'add': {
+      if (graph.getCellById(change.cell.id)) return;
+      const json = change.cell as never;
+      graph.addCell(isEdge(change.cell) ? graph.createEdge(json) : graph.createNode(json));
+      return;
+    }
+    case 'remove':
+      graph.removeCell(change.cell.id);
+      return;
+    case 'update': {
+      const cell = graph.getCellById(change.id);
+      if (!cell) return;
+      if ('after' in change) cell.setPropByPath(change.path, change.after, { rewrite: true });
+      else cell.removePropByPath(change.path);
+    }
+  }
+}
+
+/** The same test as the core's: an edge has a `source` or `target`, or the `edge` shape. */
+function isEdge(cell: Cell): boolean {
+  return 'source' in cell || 'target' in cell || cell.shape === 'edge';
+}
+
+function bindKeyboard(graph: Graph, state: DiagramState): () => void {
+  const document = graph.container.ownerDocument;
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (!(event.ctrlKey || event.metaKey) || event.altKey || isEditable(event.target)) return;
+    const key = event.key.toLowerCase();
+    const redo = (key === 'z' && event.shiftKey) || (key === 'y' && !event.shiftKey);
+    const undo = key === 'z' && !event.shiftKey;
+    if (!undo && !redo) return;
+    event.preventDefault();
+    try {
+      if (undo) state.undo();
+      else state.redo();
+    } catch (error) {
+      // BATCH_OPEN while dragging: the shortcut simply does nothing.
+      console.warn('diagram-state: shortcut ignored', error);
+    }
+  };
+  document.addEventListener('keydown', onKeyDown);
+  return () => document.removeEventListener('keydown', onKeyDown);
+}
+
+function isEditable(target: EventTarget | null): boolean {
+  const element = target as HTMLElement | null;
+  if (!element || typeof element.closest !== 'function') return false;
+  return element.closest('input, textarea, select, [contenteditable=""], [contenteditable="true"]') !== null;
+}

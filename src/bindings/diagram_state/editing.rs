@@ -1,0 +1,175 @@
+//! Editing: X6 events in, batches, changes from elsewhere, undo and redo.
+
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+
+use super::DiagramStateJs;
+use crate::bindings::convert::{from_js, to_js};
+use crate::bindings::error::to_js_error;
+use crate::core::filter::Significance;
+use crate::core::history::Origin;
+use crate::core::model::{CellEvent, Change};
+use crate::core::state::{Step, StepOutcome};
+
+/// The optional second argument of `handleEvent`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct EventOptions {
+    /// Who made the change, default `local`.
+    origin: Option<Origin>,
+    /// The editor's explicit verdict, which beats the filter's rules.
+    significance: Option<Significance>,
+}
+
+fn origin_name(origin: Origin) -> &'static str {
+    match origin {
+        Origin::Local => "local",
+        Origin::Tab => "tab",
+        Origin::Remote => "remote",
+        Origin::History => "history",
+    }
+}
+
+#[wasm_bindgen(js_class = DiagramState)]
+impl DiagramStateJs {
+    /// Reports one X6 cell event: `{ type: 'added', cell }`, `{ type: 'removed', id }` or
+    /// `{ type: 'changed', id, key, previous?, current? }` (an absent `previous`/`current`
+    /// means the property was/becomes missing). `options`: `{ origin?: 'local' | 'tab' |
+    /// 'remote', significance?: 'semantic' | 'visual' }` (default origin `local`;
+    /// `significance` overrides the visual filter, e.g. for a stroke set in a property panel).
+    ///
+    /// Visual-only paths are dropped; the rest is applied and recorded. Returns
+    /// `{ applied, decisions, recording, history, version }`: `decisions` says, per path,
+    /// which rule (if any) made it visual.
+    ///
+    /// ```js
+    /// state.handleEvent({ type: 'changed', id: 'n1', key: 'attrs',
+    ///   previous: { body: { fill: '#fff' } }, current: { body: { fill: '#f00' } } });
+    /// ```
+    #[wasm_bindgen(js_name = handleEvent, unchecked_return_type = "EventOutcome")]
+    pub fn handle_event(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "CellEvent")] event: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "EventOptions | undefined")] options: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let event: CellEvent = from_js(&event, "event")?;
+        let options: EventOptions = if options.is_undefined() || options.is_null() {
+            EventOptions::default()
+        } else {
+            from_js(&options, "options")?
+        };
+        let origin = options.origin.unwrap_or(Origin::Local);
+        let (outcome, before) = {
+            let mut session = self.session()?;
+            let before = session.core.history_state();
+            let outcome = session
+                .core
+                .handle_event(event, origin, options.significance)
+                .map_err(to_js_error)?;
+            (outcome, before)
+        };
+        self.announce_changes(origin_name(origin), &outcome.applied, outcome.version);
+        self.announce_history(before, outcome.history);
+        Ok(to_js(&outcome))
+    }
+
+    /// Applies changes computed elsewhere (a collaborator's, a pulled server copy), all or
+    /// nothing: `[{ type: 'add', cell } | { type: 'remove', cell } | { type: 'update', id,
+    /// path, before?, after? }]`. `origin` is `'remote'` (default) or `'tab'`; they are
+    /// undoable only with `recordRemoteChanges`. Returns the same outcome as `handleEvent`.
+    #[wasm_bindgen(js_name = applyChanges, unchecked_return_type = "EventOutcome")]
+    pub fn apply_changes(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Change[]")] changes: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "'remote' | 'tab' | undefined")] origin: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        let changes: Vec<Change> = from_js(&changes, "changes")?;
+        let origin: Origin = if origin.is_undefined() || origin.is_null() {
+            Origin::Remote
+        } else {
+            from_js(&origin, "origin")?
+        };
+        let (outcome, before) = {
+            let mut session = self.session()?;
+            let before = session.core.history_state();
+            let outcome = session
+                .core
+                .apply_changes(changes, origin)
+                .map_err(to_js_error)?;
+            (outcome, before)
+        };
+        self.announce_changes(origin_name(origin), &outcome.applied, outcome.version);
+        self.announce_history(before, outcome.history);
+        Ok(to_js(&outcome))
+    }
+
+    /// Opens an atomic batch (X6 `batch:start`): everything recorded until the outermost
+    /// `endBatch()` becomes one undo entry. Batches nest. Returns the history state.
+    #[wasm_bindgen(js_name = beginBatch, unchecked_return_type = "HistoryState")]
+    pub fn begin_batch(&self) -> Result<JsValue, JsValue> {
+        let (before, after) = {
+            let mut session = self.session()?;
+            let before = session.core.history_state();
+            (before, session.core.begin_batch())
+        };
+        self.announce_history(before, after);
+        Ok(to_js(&after))
+    }
+
+    /// Closes a batch (X6 `batch:stop`) and returns what the history did:
+    /// `{ type: 'entry', kind }`, `{ type: 'batched' }` (an outer batch is still open) or
+    /// `{ type: 'notRecorded', reason: 'emptyBatch' }`. Throws `UNBALANCED_BATCH_END` when
+    /// no batch is open.
+    #[wasm_bindgen(js_name = endBatch, unchecked_return_type = "Recording")]
+    pub fn end_batch(&self) -> Result<JsValue, JsValue> {
+        let (recording, before, after) = {
+            let mut session = self.session()?;
+            let before = session.core.history_state();
+            let recording = session.core.end_batch().map_err(to_js_error)?;
+            (recording, before, session.core.history_state())
+        };
+        self.announce_history(before, after);
+        Ok(to_js(&recording))
+    }
+
+    /// Undoes the latest entry and returns `{ step, history, version }`. `step` is
+    /// `{ type: 'applied', kind, changes, skipped }` — apply `changes` to X6 without
+    /// recording them (the X6 adapter does) — `{ type: 'empty' }`, or while collaborating
+    /// `{ type: 'serverRequest', action: 'undo' }` for the collaboration server.
+    ///
+    /// Safe undo: a path another tab or a collaborator changed since is not overwritten;
+    /// it is listed in `skipped` with the value it holds now. Throws `BATCH_OPEN` inside a
+    /// batch.
+    #[wasm_bindgen(unchecked_return_type = "StepOutcome")]
+    pub fn undo(&self) -> Result<JsValue, JsValue> {
+        self.step(true)
+    }
+
+    /// Redoes the latest undone entry; the same result and safety as `undo()`.
+    #[wasm_bindgen(unchecked_return_type = "StepOutcome")]
+    pub fn redo(&self) -> Result<JsValue, JsValue> {
+        self.step(false)
+    }
+}
+
+impl DiagramStateJs {
+    fn step(&self, undo: bool) -> Result<JsValue, JsValue> {
+        let (outcome, before): (StepOutcome, _) = {
+            let mut session = self.session()?;
+            let before = session.core.history_state();
+            let outcome = if undo {
+                session.core.undo()
+            } else {
+                session.core.redo()
+            };
+            (outcome.map_err(to_js_error)?, before)
+        };
+        let changes = match &outcome.step {
+            Step::Applied { changes, .. } => changes.as_slice(),
+            Step::Empty | Step::ServerRequest { .. } => &[],
+        };
+        self.announce_changes("history", changes, outcome.version);
+        self.announce_history(before, outcome.history);
+        Ok(to_js(&outcome))
+    }
+}

@@ -1,0 +1,121 @@
+//! The TypeScript types of the data that crosses the boundary, emitted into the package's
+//! generated `.d.ts` next to the classes that use them. Each type mirrors a Rust type
+//! serialized with serde (named in its comment); change both together.
+
+use wasm_bindgen::prelude::wasm_bindgen;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** An X6 cell as JSON (`cell.toJSON()`): at least a string `id`. */
+export interface Cell { id: string; shape?: string; [property: string]: unknown }
+
+/** Who made a change (Rust `Origin`). Only `local` is undoable by default. */
+export type Origin = 'local' | 'tab' | 'remote' | 'history';
+
+/** An X6 cell event (Rust `CellEvent`). Absent `previous`/`current`: missing, not `null`. */
+export type CellEvent =
+  | { type: 'added'; cell: Cell }
+  | { type: 'removed'; id: string }
+  | { type: 'changed'; id: string; key: string; previous?: unknown; current?: unknown };
+
+/** The second argument of `handleEvent`. */
+export interface EventOptions { origin?: 'local' | 'tab' | 'remote'; significance?: 'semantic' | 'visual' }
+
+/** One change (Rust `Change`): an absent `before`/`after` means the path is missing. */
+export type Change =
+  | { type: 'add'; cell: Cell }
+  | { type: 'remove'; cell: Cell }
+  | { type: 'update'; id: string; path: string; before?: unknown; after?: unknown };
+
+/** Why a change got its significance (Rust `Reason`). */
+export type Reason =
+  | { type: 'cellAdded' }
+  | { type: 'cellRemoved' }
+  | { type: 'excludedEvent' }
+  | { type: 'rule'; ruleId: string; pattern: string }
+  | { type: 'contentsRule'; ruleId: string; pattern: string }
+  | { type: 'noRule' }
+  | { type: 'override' };
+
+/** The filter's verdict on one change or path (Rust `Decision`). */
+export interface Decision { cellId: string; path?: string; significance: 'semantic' | 'visual'; reason: Reason }
+
+/** An entry's operation kind (Rust `OperationKind`). */
+export type OperationKind =
+  | 'NODE_CREATE' | 'NODE_DELETE' | 'NODE_MOVE' | 'NODE_RESIZE'
+  | 'EDGE_CREATE' | 'EDGE_DELETE' | 'EDGE_VERTICES_CHANGE' | 'CELL_UPDATE'
+  | 'CELL_DELETION' | 'GROUP_CREATION' | 'DIAGRAM_LOAD';
+
+/** What the history did with changes (Rust `Recording`). */
+export type Recording =
+  | { type: 'entry'; kind: OperationKind }
+  | { type: 'merged'; kind: OperationKind }
+  | { type: 'batched' }
+  | { type: 'notRecorded'; reason: 'noSemanticChange' | 'originNotRecorded' | 'historyOrigin' | 'emptyBatch' };
+
+/** The history as the UI sees it (Rust `HistoryState`). */
+export interface HistoryState {
+  canUndo: boolean; canRedo: boolean; undoSize: number; redoSize: number;
+  lastKind: OperationKind | null; collaborating: boolean; batchDepth: number;
+}
+
+/** What became of an event or change set (Rust `EventOutcome`). */
+export interface EventOutcome {
+  applied: Change[]; decisions: Decision[]; recording: Recording; history: HistoryState; version: number;
+}
+
+/** Why an undo/redo skipped a change (Rust `SkipReason`). */
+export type SkipReason =
+  | { type: 'valueChanged'; current?: unknown }
+  | { type: 'cellMissing' } | { type: 'cellExists' } | { type: 'cellChanged' } | { type: 'pathUnreachable' };
+
+/** An undo or redo (Rust `Step`). */
+export type Step =
+  | { type: 'empty' }
+  | { type: 'applied'; kind: OperationKind; changes: Change[]; skipped: { change: Change; reason: SkipReason }[] }
+  | { type: 'serverRequest'; action: 'undo' | 'redo' };
+
+/** What an undo or redo did (Rust `StepOutcome`). */
+export interface StepOutcome { step: Step; history: HistoryState; version: number }
+
+/** A visual rule (Rust `VisualRule`). */
+export interface VisualRule { id: string; pattern: string }
+
+/** `classifyPaths` result for one path. */
+export interface PathVerdict { path: string; significance: 'semantic' | 'visual'; ruleId?: string; pattern?: string }
+
+/** `DiagramState.open` options. */
+export interface OpenOptions {
+  diagramId: string;
+  cells?: Cell[];
+  version?: number;
+  maxHistory?: number;
+  recordRemoteChanges?: boolean;
+  mergeIntervalMs?: number;
+  filter?: { defaults?: boolean; rules?: VisualRule[]; excludedEvents?: string[] };
+}
+
+/** `configureHistory` options; absent fields keep their value. */
+export interface HistoryOptions { maxHistory?: number; recordRemoteChanges?: boolean; mergeIntervalMs?: number | null }
+
+/** One history entry as a list shows it. */
+export interface HistoryEntrySummary { kind: OperationKind; origin: Origin; timestamp: number; changeCount: number }
+
+/** `historyEntries()`: both stacks, oldest first. */
+export interface HistoryEntries { undo: HistoryEntrySummary[]; redo: HistoryEntrySummary[] }
+
+/** The semantic diagram (Rust `Diagram`). */
+export interface DiagramSnapshot { version: number; cells: Cell[] }
+
+/** The payload of each `DiagramState` event. */
+export interface DiagramStateEvents {
+  history: HistoryState;
+  change: { origin: Origin; changes: Change[]; version: number };
+}
+
+/** The name of a `DiagramState` event. */
+export type DiagramStateEventName = keyof DiagramStateEvents;
+
+/** The errors diagram-state throws: an `Error` named `DiagramStateError` with a stable `code`. */
+export interface DiagramStateError extends Error { name: 'DiagramStateError'; code: string }
+"#;

@@ -1,0 +1,145 @@
+// Scenarios for tests/e2e/adapter.test.mjs: a real X6 Graph bound to a DiagramState through
+// the package's X6 adapter, driven the way an editor's user would drive it.
+import init, { DiagramState } from '/pkg/diagram_state.js';
+import { bindGraph } from '/pkg/x6.js';
+
+await init();
+const { Graph } = window.X6;
+
+const ports = {
+  groups: { in: { position: 'left', attrs: { circle: { r: 5, magnet: true, stroke: '#5f95ff', fill: '#fff', style: { visibility: 'hidden' } } } } },
+  items: [{ id: 'p1', group: 'in' }],
+};
+
+/** A fresh graph and state, bound, with two nodes and an edge already loaded. */
+async function setup(options = {}) {
+  const container = document.getElementById('graph');
+  container.innerHTML = '';
+  const graph = new Graph({ container, width: 800, height: 600 });
+  const cells = [
+    { id: 'a', shape: 'rect', x: 40, y: 40, width: 100, height: 40, label: 'A', ports },
+    { id: 'b', shape: 'rect', x: 300, y: 40, width: 100, height: 40, label: 'B' },
+    { id: 'e', shape: 'edge', source: { cell: 'a' }, target: { cell: 'b' } },
+  ];
+  // Let X6 normalise the cells (defaults, zIndex) the way an editor's saved document looks.
+  graph.fromJSON({ cells });
+  const state = await DiagramState.open({ diagramId: `adapter-${Math.random()}`, cells: graph.toJSON().cells, ...options });
+  const unbind = bindGraph(graph, state, { keyboard: true, initial: 'graph' });
+  return { graph, state, unbind, json: () => graph.toJSON() };
+}
+
+/** Runs `edit`, then undo and redo, returning every document seen. */
+async function roundTrip(edit, options) {
+  const { graph, state, unbind, json } = await setup(options);
+  const before = json();
+  await edit(graph, state);
+  const after = json();
+  const entries = state.historyState.undoSize;
+  const undo = state.undo();
+  const undone = json();
+  const redo = state.redo();
+  const redone = json();
+  unbind();
+  state.dispose();
+  graph.dispose();
+  return { before, after, undone, redone, entries, undoStep: undo.step, redoStep: redo.step };
+}
+
+const node = (graph, id) => graph.getCellById(id);
+
+window.scenarios = {
+  addNode: () => roundTrip((graph) => graph.addNode({ id: 'c', shape: 'circle', x: 200, y: 200, width: 40, height: 40 })),
+  addEdge: () => roundTrip((graph) => graph.addEdge({ id: 'e2', source: { cell: 'b' }, target: { cell: 'a' } })),
+  removeNodeWithItsEdge: () => roundTrip((graph) => graph.removeCell('a')),
+  deleteSelection: () => roundTrip((graph) => graph.removeCells([node(graph, 'a'), node(graph, 'b')])),
+  removeEdge: () => roundTrip((graph) => graph.removeCell('e')),
+  move: () => roundTrip((graph) => node(graph, 'a').position(120, 90)),
+  resize: () => roundTrip((graph) => node(graph, 'b').resize(160, 70)),
+  vertices: () => roundTrip((graph) => node(graph, 'e').setVertices([{ x: 200, y: 150 }, { x: 250, y: 150 }])),
+  nodeLabel: () => roundTrip((graph) => node(graph, 'a').attr('text/text', 'Renamed')),
+  edgeLabel: () => roundTrip((graph) => node(graph, 'e').setLabels([{ attrs: { label: { text: 'flow' } } }])),
+  data: () => roundTrip((graph) => node(graph, 'b').setData({ threat: 'spoofing', score: 3 })),
+  batchMove: () =>
+    roundTrip((graph) =>
+      graph.batchUpdate('move-selection', () => {
+        node(graph, 'a').translate(10, 10);
+        node(graph, 'b').translate(10, 10);
+        node(graph, 'e').setVertices([{ x: 220, y: 120 }]);
+      })),
+
+  /** Selection highlight and port hover are visual-only: nothing to undo, and an undo
+   * after them leaves the graph (highlight included) untouched. */
+  async visualOnly() {
+    const { graph, state, unbind, json } = await setup();
+    node(graph, 'a').attr('body/stroke', '#ff0000');
+    node(graph, 'a').attr('body/strokeWidth', 3);
+    node(graph, 'a').setPortProp('p1', 'attrs/circle/style/visibility', 'visible');
+    const afterVisual = json();
+    const history = state.historyState;
+    const undo = state.undo();
+    const result = { history, undoStep: undo.step, afterVisual, afterUndo: json(), version: state.version };
+    unbind();
+    state.dispose();
+    graph.dispose();
+    return result;
+  },
+
+  /** A semantic edit followed by a visual one: undo reverts the edit only. */
+  async undoAfterSelection() {
+    const { graph, state, unbind, json } = await setup();
+    node(graph, 'a').position(200, 200);
+    const moved = json();
+    node(graph, 'a').attr('body/stroke', '#ff0000');
+    state.undo();
+    const result = {
+      moved,
+      afterUndo: json(),
+      stroke: node(graph, 'a').attr('body/stroke'),
+      position: node(graph, 'a').position(),
+    };
+    unbind();
+    state.dispose();
+    graph.dispose();
+    return result;
+  },
+
+  /** Ctrl+Z and Ctrl+Shift+Z, as a user presses them. */
+  async keyboard() {
+    const { graph, state, unbind, json } = await setup();
+    const before = json();
+    node(graph, 'a').position(300, 300);
+    const after = json();
+    const press = (init) => document.dispatchEvent(new KeyboardEvent('keydown', { bubbles: true, ...init }));
+    press({ key: 'z', ctrlKey: true });
+    const undone = json();
+    press({ key: 'z', ctrlKey: true, shiftKey: true });
+    const redone = json();
+    unbind();
+    state.dispose();
+    graph.dispose();
+    return { before, after, undone, redone };
+  },
+
+  /** Changes from another tab reach the graph and are not recorded as local edits. */
+  async remoteChanges() {
+    const { graph, state, unbind } = await setup();
+    state.applyChanges([{ type: 'update', id: 'b', path: 'position/x', before: 300, after: 333 }], 'tab');
+    const result = { x: node(graph, 'b').position().x, history: state.historyState, cells: state.cells().length };
+    unbind();
+    state.dispose();
+    graph.dispose();
+    return result;
+  },
+
+  /** After unbinding, graph edits no longer reach the state. */
+  async unbind() {
+    const { graph, state, unbind } = await setup();
+    unbind();
+    node(graph, 'a').position(10, 10);
+    const result = { history: state.historyState };
+    state.dispose();
+    graph.dispose();
+    return result;
+  },
+};
+window.ready = true;
