@@ -3,8 +3,8 @@
 //! mixed), batches, undo, redo and remote changes.
 
 use diagram_state::core::error::ErrorCode;
-use diagram_state::core::history::{HistoryConfig, HistoryEntry, Origin};
-use diagram_state::core::model::{CellEvent, Change};
+use diagram_state::core::history::{HistoryConfig, HistoryEntry, Origin, Recording};
+use diagram_state::core::model::{CellEvent, Change, Diagram};
 use diagram_state::core::state::{DiagramState, Step};
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -121,7 +121,9 @@ struct SizeModel {
     undo: usize,
     redo: usize,
     depth: usize,
-    batch_has_changes: bool,
+    /// The diagram when the outermost batch opened, and the recorded changes since.
+    batch_start: Option<Diagram>,
+    batch_changes: Vec<Change>,
 }
 
 impl Run {
@@ -153,6 +155,10 @@ impl Run {
         match op {
             Op::Begin => {
                 self.state.begin_batch();
+                if self.model.depth == 0 {
+                    self.model.batch_start = Some(self.state.diagram().clone());
+                    self.model.batch_changes.clear();
+                }
                 self.model.depth += 1;
             }
             Op::End => {
@@ -160,10 +166,11 @@ impl Run {
                 if self.model.depth == 0 {
                     prop_assert_eq!(result.unwrap_err().code(), "UNBALANCED_BATCH_END");
                 } else {
-                    prop_assert!(result.is_ok());
+                    let recording =
+                        result.map_err(|error| TestCaseError::fail(error.to_string()))?;
                     self.model.depth -= 1;
-                    if self.model.depth == 0 && std::mem::take(&mut self.model.batch_has_changes) {
-                        self.model.new_entry(self.cap());
+                    if self.model.depth == 0 {
+                        self.check_batch_end(recording)?;
                     }
                 }
             }
@@ -247,7 +254,7 @@ impl Run {
         prop_assert_eq!(!outcome.applied.is_empty(), changed, "{:?} on {}", op, id);
         if changed && self.state.history().records(origin) {
             if self.model.depth > 0 {
-                self.model.batch_has_changes = true;
+                self.model.batch_changes.extend(outcome.applied);
             } else {
                 self.model.new_entry(self.cap());
             }
@@ -350,6 +357,33 @@ impl Run {
             current: Some(current),
         };
         (id, event, semantic)
+    }
+
+    /// A closed batch makes an entry exactly when its recorded changes have a net effect:
+    /// none without changes; without an entry, replaying them on the diagram as it was when
+    /// the batch opened must give it back unchanged (when they apply on their own, i.e.
+    /// they do not depend on an unrecorded change made in between).
+    fn check_batch_end(&mut self, recording: Recording) -> Result<(), TestCaseError> {
+        let changes = std::mem::take(&mut self.model.batch_changes);
+        let start = self.model.batch_start.take();
+        let entry = matches!(recording, Recording::Entry { .. });
+        if changes.is_empty() {
+            prop_assert!(!entry, "an entry for a batch without recorded changes");
+        } else if entry {
+            self.model.new_entry(self.cap());
+        } else if let Some(start) = start {
+            let mut replay = start.clone();
+            if replay.apply_all(changes.clone()).is_ok() {
+                let cells = |diagram: &Diagram| diagram.cells().cloned().collect::<Vec<_>>();
+                prop_assert_eq!(
+                    cells(&replay),
+                    cells(&start),
+                    "no entry, but {:?} has an effect",
+                    changes
+                );
+            }
+        }
+        Ok(())
     }
 
     fn close_batches(&mut self) -> Result<(), TestCaseError> {

@@ -111,6 +111,7 @@ export interface DiagramSnapshot { version: number; cells: Cell[] }
 export interface DiagramStateEvents {
   history: HistoryState;
   change: { origin: Origin; changes: Change[]; version: number };
+  decision: EventOutcome;
 }
 
 /** The name of a `DiagramState` event. */

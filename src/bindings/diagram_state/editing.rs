@@ -68,6 +68,9 @@ impl DiagramStateJs {
                 .map_err(to_js_error)?;
             (outcome, before)
         };
+        if self.emitter.has_listeners("decision") {
+            self.emitter.emit("decision", &to_js(&outcome));
+        }
         self.announce_changes(origin_name(origin), &outcome.applied, outcome.version);
         self.announce_history(before, outcome.history);
         Ok(to_js(&outcome))

@@ -138,7 +138,9 @@ impl DiagramStateJs {
     /// Listens to an event and returns a function that stops listening:
     /// - `history`: the history state (`HistoryState`) after every change to it;
     /// - `change`: `{ origin, changes, version }` after every applied change set
-    ///   (edits, undo/redo, other tabs) — what is saved and synced.
+    ///   (edits, undo/redo, other tabs) — what is saved and synced;
+    /// - `decision`: the `EventOutcome` of every `handleEvent`, visual-only ones included:
+    ///   which filter rule dropped which path (for a debugging or decision panel).
     ///
     /// Throws `UNKNOWN_EVENT` for another name and `INVALID_ARGUMENT` when `listener` is
     /// not a function.

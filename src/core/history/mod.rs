@@ -12,6 +12,7 @@ mod merge;
 mod origin;
 mod recording;
 mod snapshot;
+mod squash;
 mod stack;
 
 pub use config::HistoryConfig;

@@ -10,6 +10,7 @@ use super::merge::merge_into;
 use super::origin::Origin;
 use super::recording::{NotRecordedReason, Recording};
 use super::snapshot::HistoryState;
+use super::squash::{drop_transient_cells, fold_repeated_updates};
 use crate::core::clock::Millis;
 use crate::core::model::{CellKind, Change};
 
@@ -120,7 +121,8 @@ impl History {
     }
 
     /// Closes a batch (X6 `batch:stop`). Closing the outermost one turns everything it
-    /// collected into one entry; an empty batch makes none.
+    /// collected into one entry, squashed to its net effect (repeated updates of a path
+    /// folded, cells added and removed again dropped); a batch with no net effect makes none.
     pub fn end_batch(
         &mut self,
         now: Millis,
@@ -133,7 +135,9 @@ impl History {
         if self.batch.depth > 0 {
             return Ok(Recording::Batched);
         }
-        let changes = std::mem::take(&mut self.batch.changes);
+        let changes = fold_repeated_updates(drop_transient_cells(std::mem::take(
+            &mut self.batch.changes,
+        )));
         let origin = self.batch.origin.take().unwrap_or(Origin::Local);
         self.mergeable = false;
         if changes.is_empty() {
