@@ -246,3 +246,13 @@ fn the_version_grows_once_per_applied_set() {
     diagram.apply_all(Vec::new()).unwrap();
     assert_eq!(diagram.version(), 2);
 }
+
+#[test]
+fn an_update_to_the_value_already_there_changes_nothing() {
+    let mut diagram = diagram();
+    let version = diagram.version();
+    let same = Change::update("n1", "position/x", Some(json!(0)), Some(json!(10)));
+    let applied = diagram.apply_all(vec![same]).unwrap();
+    assert!(applied.is_empty(), "{applied:?}");
+    assert_eq!(diagram.version(), version, "no new version for no change");
+}

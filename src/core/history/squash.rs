@@ -69,7 +69,7 @@ pub(super) fn fold_repeated_updates(changes: Vec<Change>) -> Vec<Change> {
     }
     kept.into_iter()
         .flatten()
-        .filter(|change| !matches!(change, Change::Update { before, after, .. } if before == after))
+        .filter(|change| !change.is_noop())
         .collect()
 }
 

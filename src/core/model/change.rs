@@ -101,6 +101,12 @@ impl Change {
         }
     }
 
+    /// Whether this is an update whose `before` and `after` are the same: applying it
+    /// changes nothing.
+    pub fn is_noop(&self) -> bool {
+        matches!(self, Self::Update { before, after, .. } if before == after)
+    }
+
     /// The id of the cell this change is about, or `None` for an `add`/`remove` whose
     /// cell JSON is malformed.
     pub fn cell_id(&self) -> Option<&str> {

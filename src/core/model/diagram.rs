@@ -91,8 +91,9 @@ impl Diagram {
     }
 
     /// Applies the changes in order, all or nothing: on the first refused change every
-    /// change before it is reverted and the error returned. On success the version grows
-    /// by one (when there was at least one change) and the changes are returned as applied:
+    /// change before it is reverted and the error returned. On success the changes that
+    /// changed something are returned (an update that writes the value already there is
+    /// left out), the version grows by one when there is at least one, and each is as applied:
     /// an `update`'s `before` and a `remove`'s `cell` are what the diagram actually held,
     /// so inverting them restores this diagram exactly.
     pub fn apply_all(&mut self, mut changes: Vec<Change>) -> Result<Vec<Change>, ModelError> {
@@ -104,6 +105,7 @@ impl Diagram {
             self.revert(changes.get(..index).unwrap_or_default());
             return Err(error);
         }
+        changes.retain(|change| !change.is_noop());
         if !changes.is_empty() {
             self.bump_version();
         }
