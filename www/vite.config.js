@@ -8,7 +8,8 @@ const pkg = fileURLToPath(new URL('../pkg', import.meta.url));
 
 export default defineConfig({
   plugins: [react()],
-  resolve: { alias: { 'diagram-state': pkg } },
+  // The package's entries live outside www/: resolve their peer dependencies from here.
+  resolve: { alias: { 'diagram-state': pkg }, dedupe: ['react', 'react-dom', '@antv/x6'] },
   server: { host: '127.0.0.1', fs: { allow: ['..'] } },
   build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
 });

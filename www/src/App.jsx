@@ -1,45 +1,80 @@
-import { useEffect, useRef, useState } from 'react';
-import { Graph } from '@antv/x6';
-import { parsePath, version } from 'diagram-state';
-import { sampleDiagram } from './sampleDiagram.js';
+import { useCallback, useEffect, useState } from 'react';
+import { DiagramState } from 'diagram-state';
+import { useDiagramState } from 'diagram-state/react';
+import Canvas from './editor/Canvas.jsx';
+import { deleteSelection } from './editor/graph.js';
+import { normalizeCells } from './editor/normalize.js';
+import { newElement, sampleCells } from './editor/shapes.js';
+import DecisionPanel from './panels/DecisionPanel.jsx';
+import HistoryPanel from './panels/HistoryPanel.jsx';
+import Palette from './panels/Palette.jsx';
 
-/** The demo editor: an X6 canvas and a status bar fed by the diagram-state module. */
+/** The demo editor: a data-flow-diagram editor whose state lives in diagram-state. */
 export default function App() {
-  const container = useRef(null);
-  const [cellCount, setCellCount] = useState(0);
+  const [state, setState] = useState(null);
+  const [graph, setGraph] = useState(null);
+  const [error, setError] = useState(null);
+  const view = useDiagramState(state);
 
   useEffect(() => {
-    const graph = new Graph({
-      container: container.current,
-      autoResize: true,
-      grid: { visible: true, size: 10 },
-      background: { color: '#f8fafc' },
-    });
-    graph.fromJSON(sampleDiagram);
-    graph.centerContent();
-    setCellCount(graph.getCells().length);
-    return () => graph.dispose();
+    let opened = null;
+    let cancelled = false;
+    DiagramState.open({ diagramId: 'demo', cells: normalizeCells(sampleCells) })
+      .then((created) => {
+        if (cancelled) created.dispose();
+        else {
+          opened = created;
+          setState(created);
+        }
+      })
+      .catch(setError);
+    return () => {
+      cancelled = true;
+      opened?.dispose();
+    };
   }, []);
 
-  const probe = 'attrs/body/fill';
-  const segments = parsePath(probe);
+  const addElement = useCallback((kind) => {
+    if (!graph) return;
+    const area = graph.getGraphArea();
+    const count = graph.getNodes().filter((node) => node.shape === kind.shape).length + 1;
+    const x = Math.round(area.center.x - kind.width / 2 + (count % 5) * 20);
+    const y = Math.round(area.center.y - kind.height / 2 + (count % 5) * 20);
+    graph.cleanSelection();
+    graph.select(graph.addNode(newElement(kind, x, y, count)));
+  }, [graph]);
+
+  const run = (action) => () => {
+    try {
+      action();
+    } catch (failure) {
+      setError(failure);
+    }
+  };
 
   return (
     <div className="app">
       <header className="toolbar">
-        <strong>diagram-state</strong>
+        <strong className="brand">diagram-state</strong>
         <span className="muted">data-flow diagram editor</span>
+        <div className="actions">
+          <button type="button" onClick={run(view.undo)} disabled={!view.canUndo} data-testid="undo" title="Undo (Ctrl+Z)">↶ Undo</button>
+          <button type="button" onClick={run(view.redo)} disabled={!view.canRedo} data-testid="redo" title="Redo (Ctrl+Shift+Z)">↷ Redo</button>
+          <button type="button" onClick={() => graph && deleteSelection(graph)} disabled={!graph} data-testid="delete" title="Delete (Del)">Delete</button>
+        </div>
       </header>
-      {/* X6's autoResize sizes the graph to the container's parent. */}
+      <Palette onAdd={addElement} disabled={!graph} />
       <main className="canvas">
-        <div ref={container} data-testid="canvas" />
+        {state && <Canvas state={state} onGraph={setGraph} />}
       </main>
+      <aside className="side">
+        <HistoryPanel state={state} version={`${view.version}:${view.history?.undoSize}:${view.history?.redoSize}`} />
+        <DecisionPanel state={state} />
+      </aside>
       <footer className="statusbar">
-        <span data-testid="wasm-version">diagram-state {version()}</span>
-        <span data-testid="wasm-answer">
-          parsePath('{probe}') → {segments.join(' · ')}
-        </span>
-        <span data-testid="cell-count">{cellCount} cells</span>
+        <span data-testid="version">version {view.version}</span>
+        <span data-testid="history-state">{view.history ? `${view.history.undoSize} undo · ${view.history.redoSize} redo` : 'opening…'}</span>
+        {error && <span className="error" data-testid="error">{error.code ? `${error.code}: ` : ''}{error.message}</span>}
       </footer>
     </div>
   );
