@@ -4,8 +4,10 @@
 //! - [`model`]: cells, slash paths into them, changes and the diagram they apply to;
 //! - [`filter`]: tells semantic changes from visual-only ones, and explains why;
 //! - [`history`]: undo/redo entries, batches, origins, cap, merging, collaboration;
-//! - [`state`]: [`state::DiagramState`], which ties the three together for the editor.
+//! - [`state`]: [`state::DiagramState`], which ties the three together for the editor;
+//! - [`autosave`]: the auto-save decision tree and the sans-IO save scheduler.
 
+pub mod autosave;
 pub mod clock;
 pub mod error;
 pub mod filter;

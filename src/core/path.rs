@@ -61,6 +61,20 @@ pub fn checked_segments(path: &str) -> Result<std::str::Split<'_, char>, PathErr
     Ok(path.split('/'))
 }
 
+/// Whether one path is the other or lies inside it (`ports/items` and
+/// `ports/items/0/group`, but not `position` and `positions/x`): changes to such paths
+/// cannot be reordered or merged across each other.
+///
+/// ```
+/// use diagram_state::core::path::overlaps;
+/// assert!(overlaps("ports/items", "ports/items/0/group"));
+/// assert!(!overlaps("position", "positions/x"));
+/// ```
+pub fn overlaps(a: &str, b: &str) -> bool {
+    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    long.starts_with(short) && matches!(long.as_bytes().get(short.len()), None | Some(b'/'))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,6 +94,15 @@ mod tests {
                 "visibility"
             ]
         );
+    }
+
+    #[test]
+    fn overlapping_means_same_ancestor_or_descendant() {
+        assert!(overlaps("position", "position/x"));
+        assert!(overlaps("position/x", "position"));
+        assert!(overlaps("position/x", "position/x"));
+        assert!(!overlaps("position", "positions/x"));
+        assert!(!overlaps("attrs/a", "attrs/b"));
     }
 
     #[test]

@@ -1,3 +1,4 @@
 //! Browser implementations of the core's ports (clock, storage, transport, timers).
 
+pub mod autosave_driver;
 pub mod clock;

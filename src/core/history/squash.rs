@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 
 use crate::core::model::Change;
+use crate::core::path::overlaps;
 
 /// `changes` without those of cells that the batch both added first and removed last:
 /// such a cell did not exist before the batch and does not exist after it, so all its
@@ -88,12 +89,6 @@ fn foldable_into(kept: &[Option<Change>], positions: &[usize], path: &str) -> Op
     None
 }
 
-/// Whether one path contains the other (`ports/items` and `ports/items/0/group`).
-fn overlaps(a: &str, b: &str) -> bool {
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
-    long.starts_with(short) && matches!(long.as_bytes().get(short.len()), None | Some(b'/'))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -153,8 +148,6 @@ mod tests {
             x("a", 1, 2),
         ];
         assert_eq!(fold_repeated_updates(removed.clone()), removed);
-        assert!(!overlaps("position/x", "position/xy"));
-        assert!(overlaps("ports", "ports/items/0"));
     }
 
     #[test]

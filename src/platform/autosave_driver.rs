@@ -1,0 +1,374 @@
+//! The browser driver of the auto-save engine: one `setTimeout` armed for the engine's
+//! next deadline, the editor's JavaScript save callback, and `online`/`offline` events.
+//!
+//! The engine ([`AutoSaveEngine`]) decides everything; this driver only tells it the time,
+//! wakes it, and carries saves to JavaScript and answers back. It never holds its own
+//! borrow while calling JavaScript or the owner's callbacks, and it starts saves and
+//! reports status changes from a timer or a microtask, never from inside the caller's
+//! call: callbacks may call back into the driver (or its owner) safely.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use gloo::events::EventListener;
+use gloo::timers::callback::Timeout;
+use js_sys::{Function, Promise};
+use serde::Serialize;
+use serde_json::Value;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::{spawn_local, JsFuture};
+
+use crate::core::autosave::{
+    AutoSaveConfig, AutoSaveDecision, AutoSaveEngine, AutoSaveError, AutoSaveSnapshot,
+    AutoSaveStatus, ConflictResolution, EditorContext, ResolutionOutcome, SaveCause, SaveRequest,
+    SaveResult, Trigger,
+};
+use crate::core::clock::{Clock, Millis};
+use crate::core::model::Change;
+use crate::platform::clock::BrowserClock;
+
+/// The longest delay `setTimeout` takes (larger ones fire at once).
+const MAX_TIMEOUT_MS: Millis = 2_147_483_647.0;
+
+/// Drives an [`AutoSaveEngine`] in the browser. Dropping the driver clears its timer and
+/// removes its `online`/`offline` listeners; the answer of a save in flight is then ignored.
+///
+/// The save callback is called as `save({ diagramId, baseVersion, cells, changesSinceBase,
+/// cause, attempt })` and answers (or resolves to) `{ status: 'saved', version }`,
+/// `{ status: 'conflict', serverVersion, serverCells? }` or
+/// `{ status: 'failed', retryable, message }`. A throw, a rejection or any other answer is
+/// a failed save with a clear message.
+#[must_use = "the driver stops auto-saving when dropped"]
+pub struct AutoSaveDriver {
+    shared: Rc<RefCell<Shared>>,
+    _listeners: Vec<EventListener>,
+}
+
+/// What the timer, the save futures and the listeners share (they hold it weakly).
+struct Shared {
+    engine: AutoSaveEngine,
+    save: Function,
+    cells: Rc<dyn Fn() -> Vec<Value>>,
+    on_status: Rc<dyn Fn(&AutoSaveStatus)>,
+    timer: Option<Timeout>,
+    armed_for: Option<Millis>,
+    pump_queued: bool,
+    last_status: Option<AutoSaveStatus>,
+}
+
+/// The object the save callback receives.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SavePayload<'a> {
+    diagram_id: &'a str,
+    base_version: u64,
+    cells: Vec<Value>,
+    changes_since_base: &'a [Change],
+    cause: SaveCause,
+    attempt: u64,
+}
+
+impl AutoSaveDriver {
+    /// Starts driving `engine`: `save` is the editor's save callback, `cells` gives the
+    /// diagram's current cells for each save, and `on_status` is called (from a timer or a
+    /// microtask) whenever the status changes. The engine starts online or offline as
+    /// `navigator.onLine` says, and follows the window's `online`/`offline` events.
+    pub fn new(
+        mut engine: AutoSaveEngine,
+        save: Function,
+        cells: impl Fn() -> Vec<Value> + 'static,
+        on_status: impl Fn(&AutoSaveStatus) + 'static,
+    ) -> Self {
+        let window = web_sys::window();
+        if let Some(window) = &window {
+            engine.set_online(window.navigator().on_line(), BrowserClock.now());
+        }
+        let shared = Rc::new(RefCell::new(Shared {
+            engine,
+            save,
+            cells: Rc::new(cells),
+            on_status: Rc::new(on_status),
+            timer: None,
+            armed_for: None,
+            pump_queued: false,
+            last_status: None,
+        }));
+        let mut listeners = Vec::new();
+        if let Some(window) = &window {
+            for (event, online) in [("online", true), ("offline", false)] {
+                let weak = Rc::downgrade(&shared);
+                listeners.push(EventListener::new(window, event, move |_event| {
+                    if let Some(shared) = weak.upgrade() {
+                        set_online(&shared, online);
+                    }
+                }));
+            }
+        }
+        queue_pump(&shared);
+        Self {
+            shared,
+            _listeners: listeners,
+        }
+    }
+
+    /// Runs `trigger` through the decision tree and returns the decision; a save, if
+    /// decided, is scheduled.
+    pub fn trigger(&self, trigger: Trigger) -> AutoSaveDecision {
+        self.input(|engine, now| engine.on_trigger(trigger, now))
+    }
+
+    /// Replaces the editor's context.
+    pub fn set_context(&self, context: EditorContext) {
+        self.input(|engine, _now| engine.set_context(context));
+    }
+
+    /// Changes the settings (`INVALID_AUTOSAVE_CONFIG` on a setting out of range).
+    pub fn set_config(&self, config: AutoSaveConfig) -> Result<(), AutoSaveError> {
+        self.input(|engine, _now| engine.set_config(config))
+    }
+
+    /// A manual save, started in a microtask (see [`AutoSaveEngine::save_now`]).
+    pub fn save_now(&self) -> Result<(), AutoSaveError> {
+        self.input(|engine, now| engine.save_now(now))
+    }
+
+    /// For `pagehide`/`visibilitychange`: requests a final save, started in a microtask,
+    /// before the page goes (see [`AutoSaveEngine::flush`]). Returns whether one was
+    /// requested.
+    pub fn flush(&self) -> bool {
+        self.input(|engine, now| engine.flush(now))
+    }
+
+    /// Tells the engine the browser is online or offline (the window's events do this too).
+    pub fn set_online(&self, online: bool) {
+        set_online(&self.shared, online);
+    }
+
+    /// Resolves a version conflict; on `refresh`, the outcome says what to load and which
+    /// local changes were set aside.
+    pub fn resolve_conflict(
+        &self,
+        resolution: ConflictResolution,
+    ) -> Result<ResolutionOutcome, AutoSaveError> {
+        self.input(|engine, now| engine.resolve_conflict(resolution, now))
+    }
+
+    /// The diagram was (re)loaded at `base_version` (see [`AutoSaveEngine::reset`]).
+    pub fn reset(&self, base_version: u64) {
+        self.input(|engine, _now| engine.reset(base_version));
+    }
+
+    /// The status.
+    pub fn status(&self) -> AutoSaveStatus {
+        self.shared.borrow().engine.status()
+    }
+
+    /// The status with the last decision and everything around it.
+    pub fn snapshot(&self) -> AutoSaveSnapshot {
+        self.shared.borrow().engine.snapshot()
+    }
+
+    /// The decision tree's latest decision.
+    pub fn last_decision(&self) -> Option<AutoSaveDecision> {
+        self.shared.borrow().engine.last_decision().cloned()
+    }
+
+    /// Applies an input to the engine, then lets a microtask start what is due, re-arm
+    /// the timer and report the status.
+    fn input<R>(&self, apply: impl FnOnce(&mut AutoSaveEngine, Millis) -> R) -> R {
+        let result = apply(&mut self.shared.borrow_mut().engine, BrowserClock.now());
+        queue_pump(&self.shared);
+        result
+    }
+}
+
+impl std::fmt::Debug for AutoSaveDriver {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("AutoSaveDriver")
+            .field(
+                "engine",
+                &self.shared.try_borrow().map(|s| s.engine.snapshot()),
+            )
+            .finish_non_exhaustive()
+    }
+}
+
+/// A seed for the engine's retry jitter, from `Math.random()`.
+pub fn random_seed() -> u64 {
+    (js_sys::Math::random() * 9_007_199_254_740_992.0) as u64
+}
+
+fn set_online(shared: &Rc<RefCell<Shared>>, online: bool) {
+    if let Ok(mut inner) = shared.try_borrow_mut() {
+        inner.engine.set_online(online, BrowserClock.now());
+    }
+    queue_pump(shared);
+}
+
+/// Runs [`pump`] in a microtask, once however many inputs arrive before it runs.
+fn queue_pump(shared: &Rc<RefCell<Shared>>) {
+    let Ok(mut inner) = shared.try_borrow_mut() else {
+        return;
+    };
+    if inner.pump_queued {
+        return;
+    }
+    inner.pump_queued = true;
+    let weak = Rc::downgrade(shared);
+    spawn_local(async move {
+        if let Some(shared) = weak.upgrade() {
+            pump(&shared);
+        }
+    });
+}
+
+/// Starts the save that is due, re-arms the timer for the next deadline, and reports a
+/// changed status.
+fn pump(shared: &Rc<RefCell<Shared>>) {
+    let started = {
+        let Ok(mut inner) = shared.try_borrow_mut() else {
+            return;
+        };
+        inner.pump_queued = false;
+        let request = inner.engine.poll(BrowserClock.now());
+        request.map(|request| (request, inner.save.clone(), Rc::clone(&inner.cells)))
+    };
+    if let Some((request, save, cells)) = started {
+        start_save(shared, &request, &save, cells.as_ref());
+    }
+    rearm(shared);
+    notify(shared);
+}
+
+/// Calls the save callback and, when its answer settles, reports it to the engine.
+fn start_save(
+    shared: &Rc<RefCell<Shared>>,
+    request: &SaveRequest,
+    save: &Function,
+    cells: &dyn Fn() -> Vec<Value>,
+) {
+    let attempt = request.attempt;
+    let payload = SavePayload {
+        diagram_id: &request.diagram_id,
+        base_version: request.base_version,
+        cells: cells(),
+        changes_since_base: &request.changes_since_base,
+        cause: request.cause,
+        attempt,
+    };
+    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
+    let called = payload
+        .serialize(&serializer)
+        .map_err(|error| {
+            SaveResult::failed(
+                false,
+                format!("the save request could not be converted for JavaScript: {error}"),
+            )
+        })
+        .and_then(|payload| {
+            save.call1(&JsValue::NULL, &payload)
+                .map_err(|thrown| SaveResult::callback_threw(&describe(&thrown)))
+        });
+    match called {
+        Err(result) => finish(shared, attempt, result),
+        Ok(answer) => {
+            let weak = Rc::downgrade(shared);
+            spawn_local(async move {
+                let result = match JsFuture::from(Promise::resolve(&answer)).await {
+                    Ok(value) => read_answer(value),
+                    Err(reason) => SaveResult::callback_rejected(&describe(&reason)),
+                };
+                if let Some(shared) = weak.upgrade() {
+                    finish(&shared, attempt, result);
+                }
+            });
+        }
+    }
+}
+
+/// Reports a save's result, then lets a microtask start a follow-up or report the status.
+fn finish(shared: &Rc<RefCell<Shared>>, attempt: u64, result: SaveResult) {
+    if let Ok(mut inner) = shared.try_borrow_mut() {
+        inner
+            .engine
+            .on_save_result(attempt, result, BrowserClock.now());
+    }
+    queue_pump(shared);
+}
+
+/// Converts the callback's settled answer: plain data is read by
+/// [`SaveResult::from_answer`]; `undefined` and values that are not plain data fail.
+fn read_answer(value: JsValue) -> SaveResult {
+    if value.is_undefined() {
+        return SaveResult::no_answer();
+    }
+    match serde_wasm_bindgen::from_value::<Value>(value) {
+        Ok(answer) => SaveResult::from_answer(&answer),
+        Err(error) => SaveResult::failed(
+            false,
+            format!("the save callback answered a value that is not plain data: {error}"),
+        ),
+    }
+}
+
+/// Arms one timer for the engine's next deadline, replacing the previous one if the
+/// deadline moved. The timer only queues a pump, so the timer is never dropped while its
+/// own callback runs.
+fn rearm(shared: &Rc<RefCell<Shared>>) {
+    let Ok(mut inner) = shared.try_borrow_mut() else {
+        return;
+    };
+    let deadline = inner.engine.next_deadline();
+    if deadline == inner.armed_for {
+        return;
+    }
+    inner.armed_for = deadline;
+    inner.timer = deadline.map(|at| {
+        let delay = (at - BrowserClock.now()).clamp(0.0, MAX_TIMEOUT_MS).ceil() as u32;
+        let weak: Weak<RefCell<Shared>> = Rc::downgrade(shared);
+        Timeout::new(delay, move || {
+            if let Some(shared) = weak.upgrade() {
+                if let Ok(mut inner) = shared.try_borrow_mut() {
+                    inner.armed_for = None; // fired: the next pump arms a new one
+                }
+                queue_pump(&shared);
+            }
+        })
+    });
+}
+
+/// Calls the owner's status callback if the status changed since the last call.
+fn notify(shared: &Rc<RefCell<Shared>>) {
+    let changed = {
+        let Ok(mut inner) = shared.try_borrow_mut() else {
+            return;
+        };
+        let status = inner.engine.status();
+        if inner.last_status.as_ref() == Some(&status) {
+            return;
+        }
+        inner.last_status = Some(status.clone());
+        (Rc::clone(&inner.on_status), status)
+    };
+    let (on_status, status) = changed;
+    on_status(&status);
+}
+
+/// A thrown or rejected JavaScript value, as text: `Name: message` for errors.
+fn describe(value: &JsValue) -> String {
+    if let Some(error) = value.dyn_ref::<js_sys::Error>() {
+        return format!(
+            "{}: {}",
+            String::from(error.name()),
+            String::from(error.message())
+        );
+    }
+    if let Some(text) = value.as_string() {
+        return text;
+    }
+    js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|json| json.as_string())
+        .unwrap_or_else(|| format!("{value:?}"))
+}
