@@ -810,3 +810,25 @@ fn errors_leave_history_and_diagram_unchanged() {
     );
     assert_eq!(cells(&state), start);
 }
+
+#[test]
+fn replacing_the_cells_reports_the_changes_and_starts_a_fresh_history() {
+    let mut state = loaded();
+    move_x(&mut state, "n1", 99, Origin::Local);
+    let server = vec![node("n1", 5), node("n3", 7)];
+    let changes = state.replace(server.clone(), 42).unwrap();
+    assert_eq!(cells(&state), server);
+    assert_eq!(state.diagram().version(), 42);
+    let history = state.history_state();
+    assert!(!history.can_undo && history.last_kind == Some(OperationKind::DiagramLoad));
+    // The reported changes turn what the view showed into the new cells.
+    assert!(changes
+        .iter()
+        .any(|change| matches!(change, Change::Add { .. })));
+    assert!(changes
+        .iter()
+        .any(|change| matches!(change, Change::Remove { .. })));
+    let before = state.replace(vec![json!({ "no": "id" })], 1).unwrap_err();
+    assert_eq!(before.code(), "CELL_ID_MISSING");
+    assert_eq!(cells(&state), server, "a refused replace changes nothing");
+}

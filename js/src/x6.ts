@@ -125,6 +125,8 @@ export function bindGraph(graph: Graph, state: DiagramState, options: BindGraphO
     }
   };
 
+  // Auto-save's decision tree: the graph exists, and its initial load is not an edit.
+  state.updateEditorContext({ graphInitialized: true, initialLoadInProgress: true });
   if ((options.initial ?? 'state') === 'state') {
     applying = true;
     try {
@@ -133,6 +135,7 @@ export function bindGraph(graph: Graph, state: DiagramState, options: BindGraphO
       applying = false;
     }
   }
+  state.updateEditorContext({ initialLoadInProgress: false });
 
   graph.on('cell:added', onAdded);
   graph.on('cell:removed', onRemoved);
@@ -152,6 +155,7 @@ export function bindGraph(graph: Graph, state: DiagramState, options: BindGraphO
     graph.off('batch:stop', onBatchStop);
     offChange();
     offKeyboard();
+    if (!state.disposed) state.updateEditorContext({ graphInitialized: false });
   };
 }
 

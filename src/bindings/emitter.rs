@@ -9,7 +9,7 @@ use wasm_bindgen::prelude::*;
 use super::error::js_error;
 
 /// The events a `DiagramState` emits, in the order their names are documented.
-pub(crate) const EVENT_TYPES: &[&str] = &["history", "change", "decision"];
+pub(crate) const EVENT_TYPES: &[&str] = &["history", "change", "decision", "save"];
 
 #[derive(Default)]
 struct Listeners {

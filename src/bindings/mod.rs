@@ -1,6 +1,7 @@
 //! The JavaScript API: `#[wasm_bindgen]` exports that convert and forward to the core.
 //! Each exported class or function group lives in its own file.
 
+mod autosave_options;
 mod convert;
 pub mod diagram_state;
 mod emitter;

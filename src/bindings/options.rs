@@ -3,6 +3,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::autosave_options::AutoSaveOptions;
 use crate::core::filter::{FilterError, VisualFilter};
 use crate::core::history::HistoryConfig;
 
@@ -28,6 +29,8 @@ pub(crate) struct OpenOptions {
     /// The visual-attribute filter.
     #[serde(default)]
     pub filter: FilterOptions,
+    /// Auto-save to the editor's server (`save` is read apart).
+    pub autosave: Option<AutoSaveOptions>,
 }
 
 /// `filter` options: extra rules, and whether TMI-UX's defaults apply.

@@ -93,6 +93,70 @@ export interface OpenOptions {
   recordRemoteChanges?: boolean;
   mergeIntervalMs?: number;
   filter?: { defaults?: boolean; rules?: VisualRule[]; excludedEvents?: string[] };
+  autosave?: AutoSaveOptions;
+}
+
+/** `autosave` options: the save callback and its schedule, all times in milliseconds. */
+export interface AutoSaveOptions {
+  save: (request: SaveRequest) => SaveAnswer | Promise<SaveAnswer>;
+  debounceMs?: number; maxWaitMs?: number; retryInitialDelayMs?: number; retryMaxDelayMs?: number;
+  retryJitter?: number; saveTimeoutMs?: number;
+  /** The server version the diagram was loaded at (default: `version`). */
+  baseVersion?: number;
+  requiredIds?: string[]; ids?: Record<string, string | null>;
+  excludedKinds?: OperationKind[];
+}
+
+/** What the save callback receives (Rust `SavePayload`). */
+export interface SaveRequest {
+  diagramId: string; baseVersion: number; cells: Cell[]; changesSinceBase: Change[];
+  cause: 'debounce' | 'maxWait' | 'retry' | 'manual' | 'flush' | 'overwrite'; attempt: number;
+}
+
+/** What the save callback answers (Rust `SaveResult`); anything else is a failed save. */
+export type SaveAnswer =
+  | { status: 'saved'; version: number }
+  | { status: 'conflict'; serverVersion: number; serverCells?: Cell[] }
+  | { status: 'failed'; retryable: boolean; message: string };
+
+/** Where auto-save stands (Rust `AutoSaveStatus`). */
+export type AutoSaveStatus =
+  | { state: 'idle' } | { state: 'dirty' } | { state: 'saving' }
+  | { state: 'saved'; at: number; version: number }
+  | { state: 'error'; attempt: number; nextRetryAt: number | null; retryable: boolean; message: string }
+  | { state: 'conflict'; serverVersion: number };
+
+/** A question of the auto-save decision tree, in the order they are asked. */
+export type DecisionNode = 'initialLoad' | 'collaborating' | 'semantic' | 'operationFilter'
+  | 'graphInitialized' | 'diagramId' | 'requiredIds' | 'loading';
+
+/** What the auto-save decision tree decided (Rust `AutoSaveDecision`). */
+export interface AutoSaveDecision {
+  decision: 'save' | 'skip';
+  reason: 'initialLoadInProgress' | 'collaborating' | 'notSemantic' | 'filteredOut' | 'graphNotInitialized'
+    | 'noDiagramId' | 'missingRequiredId' | 'stillLoading' | 'checksPassed';
+  trigger: 'historyChange' | 'cellMetadataChange' | 'externalDirty' | 'manual';
+  path: DecisionNode[];
+  missingIds?: string[];
+  excludedKind?: OperationKind;
+}
+
+/** Everything about auto-save at once (Rust `AutoSaveSnapshot`). */
+export interface AutoSaveSnapshot {
+  status: AutoSaveStatus; lastDecision: AutoSaveDecision | null; online: boolean; paused: boolean;
+  baseVersion: number; pendingChanges: number; nextSaveAt: number | null;
+}
+
+/** What a conflict resolution did (Rust `ResolutionOutcome`). */
+export type ResolutionOutcome =
+  | { type: 'refresh'; serverVersion: number; serverCells: Cell[] | null; setAside: Change[] }
+  | { type: 'overwrite'; baseVersion: number }
+  | { type: 'cancel' };
+
+/** `updateEditorContext` argument; absent fields keep their value. */
+export interface EditorContextUpdate {
+  initialLoadInProgress?: boolean; collaborating?: boolean; graphInitialized?: boolean; loading?: boolean;
+  requiredIds?: string[]; ids?: Record<string, string | null>;
 }
 
 /** `configureHistory` options; absent fields keep their value. */
@@ -111,7 +175,8 @@ export interface DiagramSnapshot { version: number; cells: Cell[] }
 export interface DiagramStateEvents {
   history: HistoryState;
   change: { origin: Origin; changes: Change[]; version: number };
-  decision: EventOutcome;
+  decision: EventOutcome & { autosave: AutoSaveDecision | null };
+  save: AutoSaveStatus;
 }
 
 /** The name of a `DiagramState` event. */

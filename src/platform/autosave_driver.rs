@@ -48,7 +48,7 @@ pub struct AutoSaveDriver {
 struct Shared {
     engine: AutoSaveEngine,
     save: Function,
-    cells: Rc<dyn Fn() -> Vec<Value>>,
+    cells: Rc<dyn Fn() -> Option<Vec<Value>>>,
     on_status: Rc<dyn Fn(&AutoSaveStatus)>,
     timer: Option<Timeout>,
     armed_for: Option<Millis>,
@@ -70,13 +70,14 @@ struct SavePayload<'a> {
 
 impl AutoSaveDriver {
     /// Starts driving `engine`: `save` is the editor's save callback, `cells` gives the
-    /// diagram's current cells for each save, and `on_status` is called (from a timer or a
+    /// diagram's current cells for each save (`None` when they cannot be read right now:
+    /// that save fails as retryable, it never sends an empty diagram), and `on_status` is called (from a timer or a
     /// microtask) whenever the status changes. The engine starts online or offline as
     /// `navigator.onLine` says, and follows the window's `online`/`offline` events.
     pub fn new(
         mut engine: AutoSaveEngine,
         save: Function,
-        cells: impl Fn() -> Vec<Value> + 'static,
+        cells: impl Fn() -> Option<Vec<Value>> + 'static,
         on_status: impl Fn(&AutoSaveStatus) + 'static,
     ) -> Self {
         let window = web_sys::window();
@@ -156,6 +157,11 @@ impl AutoSaveDriver {
     /// The diagram was (re)loaded at `base_version` (see [`AutoSaveEngine::reset`]).
     pub fn reset(&self, base_version: u64) {
         self.input(|engine, _now| engine.reset(base_version));
+    }
+
+    /// What the decision tree knows about the editor.
+    pub fn context(&self) -> EditorContext {
+        self.shared.borrow().engine.context().clone()
     }
 
     /// The status.
@@ -246,24 +252,31 @@ fn start_save(
     shared: &Rc<RefCell<Shared>>,
     request: &SaveRequest,
     save: &Function,
-    cells: &dyn Fn() -> Vec<Value>,
+    cells: &dyn Fn() -> Option<Vec<Value>>,
 ) {
     let attempt = request.attempt;
+    let Some(cells) = cells() else {
+        let busy = SaveResult::failed(true, "the diagram's cells could not be read; retrying");
+        finish(shared, attempt, busy);
+        return;
+    };
     let payload = SavePayload {
         diagram_id: &request.diagram_id,
         base_version: request.base_version,
-        cells: cells(),
+        cells,
         changes_since_base: &request.changes_since_base,
         cause: request.cause,
         attempt,
     };
-    let serializer = serde_wasm_bindgen::Serializer::json_compatible();
-    let called = payload
-        .serialize(&serializer)
-        .map_err(|error| {
+    // Through JSON text and `JSON.parse`, like the rest of the package: one serializer.
+    let called = serde_json::to_string(&payload)
+        .ok()
+        .and_then(|text| js_sys::JSON::parse(&text).ok())
+        .ok_or(())
+        .map_err(|()| {
             SaveResult::failed(
                 false,
-                format!("the save request could not be converted for JavaScript: {error}"),
+                "the save request could not be converted for JavaScript",
             )
         })
         .and_then(|payload| {

@@ -88,3 +88,38 @@ test('after unbinding, graph edits no longer reach the state', async () => {
   assert.equal(result.history.canUndo, false);
   assert.deepEqual(browser.errors, [], 'no errors in the page');
 });
+
+describe('auto-save through the adapter', () => {
+  const runAutosave = (name) => page.evaluate((scenario) => window.autosaveScenarios[scenario](), name);
+
+  test('two quick edits make one save, after the debounce, with the cells and both changes squashed', async () => {
+    const result = await runAutosave('savesAfterDebounce');
+    assert.equal(result.before, 0, 'nothing is saved before the debounce');
+    assert.equal(result.requests.length, 1);
+    const [request] = result.requests;
+    assert.equal(request.baseVersion, 0);
+    assert.equal(request.cellCount, 3);
+    assert.equal(request.movedX, 120);
+    assert.equal(request.cause, 'debounce');
+    assert.deepEqual(
+      request.changes.map(({ id, path, before, after }) => [id, path, before, after]),
+      [['a', 'position/x', 40, 120], ['a', 'position/y', 40, 100]],
+    );
+    assert.deepEqual(result.snapshot.status.state, 'saved');
+    assert.equal(result.snapshot.status.version, 1);
+    assert.ok(result.statuses.includes('saving') && result.statuses.at(-1) === 'saved', result.statuses.join());
+  });
+
+  test("a conflict, resolved with refresh, puts the server's cells in the state and the graph", async () => {
+    const result = await runAutosave('conflictThenRefresh');
+    assert.deepEqual(result.conflicted, { state: 'conflict', serverVersion: 9 });
+    assert.equal(result.outcomeType, 'refresh');
+    assert.equal(result.setAside, 2, 'the unsaved move is reported as set aside');
+    assert.equal(result.bX, 777);
+    assert.equal(result.edgeGone, true);
+    assert.equal(result.version, 9);
+    assert.equal(result.history.canUndo, false, 'a refresh starts a fresh history');
+    assert.equal(result.stateCells, 2);
+    assert.equal(result.graphCells, 2);
+  });
+});

@@ -53,7 +53,7 @@ fn driver(save: Function, debounce: f64) -> (AutoSaveDriver, Rc<RefCell<Vec<Auto
     let driver = AutoSaveDriver::new(
         engine,
         save,
-        || vec![json!({ "id": "n1", "shape": "rect" })],
+        || Some(vec![json!({ "id": "n1", "shape": "rect" })]),
         move |status| log.borrow_mut().push(status.clone()),
     );
     driver.set_online(true);

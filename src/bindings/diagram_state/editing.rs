@@ -1,15 +1,16 @@
 //! Editing: X6 events in, batches, changes from elsewhere, undo and redo.
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use super::DiagramStateJs;
 use crate::bindings::convert::{from_js, to_js};
 use crate::bindings::error::to_js_error;
+use crate::core::autosave::AutoSaveDecision;
 use crate::core::filter::Significance;
-use crate::core::history::Origin;
+use crate::core::history::{OperationKind, Origin, Recording};
 use crate::core::model::{CellEvent, Change};
-use crate::core::state::{Step, StepOutcome};
+use crate::core::state::{EventOutcome, Step, StepOutcome};
 
 /// The optional second argument of `handleEvent`.
 #[derive(Debug, Default, Deserialize)]
@@ -19,6 +20,23 @@ struct EventOptions {
     origin: Option<Origin>,
     /// The editor's explicit verdict, which beats the filter's rules.
     significance: Option<Significance>,
+}
+
+/// The payload of a `decision` event: the event's outcome and auto-save's decision.
+#[derive(Serialize)]
+struct DecisionEvent<'a> {
+    #[serde(flatten)]
+    outcome: &'a EventOutcome,
+    /// `null` without auto-save.
+    autosave: Option<AutoSaveDecision>,
+}
+
+/// The operation kind of what the history just recorded, if it made or grew an entry.
+fn recorded_kind(recording: &Recording) -> Option<OperationKind> {
+    match recording {
+        Recording::Entry { kind } | Recording::Merged { kind } => Some(*kind),
+        Recording::Batched | Recording::NotRecorded { .. } => None,
+    }
 }
 
 fn origin_name(origin: Origin) -> &'static str {
@@ -68,8 +86,13 @@ impl DiagramStateJs {
                 .map_err(to_js_error)?;
             (outcome, before)
         };
+        let autosave = self.trigger_autosave(&outcome.applied, recorded_kind(&outcome.recording));
         if self.emitter.has_listeners("decision") {
-            self.emitter.emit("decision", &to_js(&outcome));
+            let payload = DecisionEvent {
+                outcome: &outcome,
+                autosave,
+            };
+            self.emitter.emit("decision", &to_js(&payload));
         }
         self.announce_changes(origin_name(origin), &outcome.applied, outcome.version);
         self.announce_history(before, outcome.history);
@@ -101,6 +124,10 @@ impl DiagramStateJs {
                 .map_err(to_js_error)?;
             (outcome, before)
         };
+        if origin == Origin::Tab {
+            // Another tab's edit is not on the server yet either; a collaborator's is.
+            self.trigger_autosave(&outcome.applied, recorded_kind(&outcome.recording));
+        }
         self.announce_changes(origin_name(origin), &outcome.applied, outcome.version);
         self.announce_history(before, outcome.history);
         Ok(to_js(&outcome))
@@ -167,10 +194,13 @@ impl DiagramStateJs {
             };
             (outcome.map_err(to_js_error)?, before)
         };
-        let changes = match &outcome.step {
-            Step::Applied { changes, .. } => changes.as_slice(),
-            Step::Empty | Step::ServerRequest { .. } => &[],
+        let (changes, kind) = match &outcome.step {
+            Step::Applied { changes, kind, .. } => (changes.as_slice(), Some(*kind)),
+            Step::Empty | Step::ServerRequest { .. } => (&[][..], None),
         };
+        if !changes.is_empty() {
+            self.trigger_autosave(changes, kind);
+        }
         self.announce_changes("history", changes, outcome.version);
         self.announce_history(before, outcome.history);
         Ok(to_js(&outcome))

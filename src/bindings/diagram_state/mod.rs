@@ -2,11 +2,13 @@
 //! (diagram, visual filter, history) and emits typed events.
 //!
 //! Its methods live in one file per concern: [`editing`] (X6 events, batches, undo/redo),
-//! [`rules`] (the visual filter) and [`history`] (history settings and entries).
+//! [`rules`] (the visual filter), [`history`] (history settings and entries) and
+//! [`saving`] (auto-save to the editor's server).
 
 mod editing;
 mod history;
 mod rules;
+mod saving;
 
 use std::cell::{RefCell, RefMut};
 use std::rc::Rc;
@@ -48,6 +50,8 @@ struct Session {
 pub struct DiagramStateJs {
     session: Rc<RefCell<Option<Session>>>,
     emitter: Emitter,
+    /// Auto-save to the editor's server, when `autosave` was given.
+    autosave: RefCell<Option<saving::AutoSave>>,
 }
 
 /// The payload of a `change` event.
@@ -66,7 +70,13 @@ impl DiagramStateJs {
     /// - `cells`, `version`: the state to start from (`graph.toJSON().cells`), default empty at 0;
     /// - `maxHistory` (default 100), `recordRemoteChanges` (default `false`),
     ///   `mergeIntervalMs` (merge consecutive edits of the same paths; off by default);
-    /// - `filter`: `{ defaults?: boolean, rules?: { id, pattern }[], excludedEvents?: string[] }`.
+    /// - `filter`: `{ defaults?: boolean, rules?: { id, pattern }[], excludedEvents?: string[] }`;
+    /// - `autosave`: `{ save, debounceMs?, maxWaitMs?, retryInitialDelayMs?, retryMaxDelayMs?,
+    ///   retryJitter?, saveTimeoutMs?, baseVersion?, requiredIds?, ids?, excludedKinds? }` —
+    ///   `save(request)` receives `{ diagramId, baseVersion, cells, changesSinceBase, cause,
+    ///   attempt }` and answers (or resolves to) `{ status: 'saved', version }`,
+    ///   `{ status: 'conflict', serverVersion, serverCells? }` or
+    ///   `{ status: 'failed', retryable, message }`.
     ///
     /// Throws `INVALID_ARGUMENT` for missing or mistyped options (unknown option names
     /// included), `INVALID_PATTERN`/`DUPLICATE_RULE` for bad rules, and the cell error codes
@@ -78,6 +88,7 @@ impl DiagramStateJs {
     pub async fn open(
         #[wasm_bindgen(unchecked_param_type = "OpenOptions")] options: JsValue,
     ) -> Result<DiagramStateJs, JsValue> {
+        let save = super::autosave_options::save_callback(&options)?;
         let options: OpenOptions = from_js(&options, "options")?;
         if options.diagram_id.is_empty() {
             return Err(js_error(
@@ -92,13 +103,24 @@ impl DiagramStateJs {
         let mut core = CoreState::with_settings(BrowserClock, filter, config);
         core.load(options.cells, options.version)
             .map_err(to_js_error)?;
-        Ok(Self {
+        let engine = match (&options.autosave, save) {
+            (Some(autosave), Some(save)) => {
+                Some((autosave.engine(&options.diagram_id, options.version)?, save))
+            }
+            _ => None,
+        };
+        let state = Self {
             session: Rc::new(RefCell::new(Some(Session {
                 diagram_id: options.diagram_id,
                 core,
             }))),
             emitter: Emitter::default(),
-        })
+            autosave: RefCell::new(None),
+        };
+        if let Some((engine, save)) = engine {
+            state.start_autosave(engine, save);
+        }
+        Ok(state)
     }
 
     /// The id of the diagram.
@@ -140,7 +162,9 @@ impl DiagramStateJs {
     /// - `change`: `{ origin, changes, version }` after every applied change set
     ///   (edits, undo/redo, other tabs) — what is saved and synced;
     /// - `decision`: the `EventOutcome` of every `handleEvent`, visual-only ones included:
-    ///   which filter rule dropped which path (for a debugging or decision panel).
+    ///   which filter rule dropped which path, plus `autosave`, the auto-save decision tree's
+    ///   verdict and path (for a debugging or decision panel);
+    /// - `save`: the auto-save status (`AutoSaveStatus`) whenever it changes.
     ///
     /// Throws `UNKNOWN_EVENT` for another name and `INVALID_ARGUMENT` when `listener` is
     /// not a function.
@@ -159,11 +183,14 @@ impl DiagramStateJs {
         self.emitter.subscribe(&event, listener)
     }
 
-    /// Releases the diagram: listeners are dropped and every later call throws `DISPOSED`.
+    /// Releases the diagram: listeners, auto-save timers and page listeners are dropped
+    /// (a save in flight finishes, its answer is ignored) and every later call throws
+    /// `DISPOSED`. Call `flush()` first to attempt a last save.
     /// Call `free()` afterwards (or let the garbage collector do it) to release the wasm
     /// memory of the object itself. Calling `dispose()` twice is harmless.
     pub fn dispose(&self) {
         self.emitter.clear();
+        self.autosave.borrow_mut().take();
         self.session.borrow_mut().take();
     }
 

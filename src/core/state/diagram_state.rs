@@ -6,7 +6,7 @@ use super::error::StateError;
 use crate::core::clock::Clock;
 use crate::core::filter::VisualFilter;
 use crate::core::history::{History, HistoryConfig, HistoryState};
-use crate::core::model::Diagram;
+use crate::core::model::{Change, Diagram};
 
 /// One diagram as the editor edits it: the semantic [`Diagram`], the [`VisualFilter`]
 /// that keeps visual-only changes out of it, and its [`History`].
@@ -64,6 +64,18 @@ impl DiagramState {
         self.diagram = Diagram::from_cells(cells, version)?;
         self.history.reset_for_load();
         Ok(self.history.state())
+    }
+
+    /// Replaces the cells with `cells` at `version` (a refresh from the server, a reload
+    /// from the store) and returns the changes that turned the old cells into the new ones,
+    /// for the editor to apply to X6 as remote changes. Like a load, the history is
+    /// cleared. On a malformed cell or duplicate id nothing changes.
+    pub fn replace(&mut self, cells: Vec<Value>, version: u64) -> Result<Vec<Change>, StateError> {
+        let changes = self.diagram.changes_to(&cells)?;
+        let applied = self.diagram.apply_all(changes)?;
+        self.diagram.set_version(version);
+        self.history.reset_for_load();
+        Ok(applied)
     }
 
     /// The semantic diagram.

@@ -143,3 +143,72 @@ window.scenarios = {
   },
 };
 window.ready = true;
+
+/** Auto-save through the adapter: a fake server behind the editor's save callback. */
+window.autosaveScenarios = {
+  /** An edit is saved once after the debounce, with the cells and the changes. */
+  async savesAfterDebounce() {
+    const requests = [];
+    const statuses = [];
+    const { graph, state, unbind } = await setup({
+      autosave: {
+        debounceMs: 80,
+        save: async (request) => {
+          requests.push(request);
+          return { status: 'saved', version: request.baseVersion + 1 };
+        },
+      },
+    });
+    state.on('save', (status) => statuses.push(status.state));
+    node(graph, 'a').position(100, 100);
+    node(graph, 'a').position(120, 100);
+    const before = requests.length;
+    await new Promise((done) => setTimeout(done, 300));
+    const result = {
+      before,
+      requests: requests.map(({ baseVersion, cells, changesSinceBase, cause }) => ({
+        baseVersion, cellCount: cells.length, changes: changesSinceBase, cause,
+        movedX: cells.find((cell) => cell.id === 'a').position.x,
+      })),
+      statuses,
+      snapshot: state.saveStatus,
+    };
+    unbind();
+    state.dispose();
+    graph.dispose();
+    return result;
+  },
+
+  /** A conflict pauses auto-save; refresh adopts the server's cells in state and graph. */
+  async conflictThenRefresh() {
+    const { graph, state, unbind, json } = await setup({
+      autosave: {
+        debounceMs: 20,
+        save: () => {
+          const cells = json().cells.map((cell) => (cell.id === 'b' ? { ...cell, position: { x: 777, y: 40 } } : cell));
+          return { status: 'conflict', serverVersion: 9, serverCells: cells.filter((cell) => cell.id !== 'e') };
+        },
+      },
+    });
+    node(graph, 'a').position(5, 5);
+    await new Promise((done) => setTimeout(done, 150));
+    const conflicted = state.saveStatus.status;
+    const outcome = state.resolveConflict('refresh');
+    const result = {
+      conflicted,
+      outcomeType: outcome.type,
+      setAside: outcome.setAside.length,
+      bX: node(graph, 'b').position().x,
+      edgeGone: !graph.getCellById('e'),
+      version: state.version,
+      history: state.historyState,
+      stateCells: state.cells().length,
+      graphCells: graph.getCells().length,
+      afterStatus: state.saveStatus.status.state,
+    };
+    unbind();
+    state.dispose();
+    graph.dispose();
+    return result;
+  },
+};
