@@ -6,6 +6,7 @@ mod convert;
 pub mod diagram_state;
 mod emitter;
 mod error;
+pub mod local_diagrams;
 mod options;
 pub mod paths;
 mod types;

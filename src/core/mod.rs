@@ -5,7 +5,8 @@
 //! - [`filter`]: tells semantic changes from visual-only ones, and explains why;
 //! - [`history`]: undo/redo entries, batches, origins, cap, merging, collaboration;
 //! - [`state`]: [`state::DiagramState`], which ties the three together for the editor;
-//! - [`autosave`]: the auto-save decision tree and the sans-IO save scheduler.
+//! - [`autosave`]: the auto-save decision tree and the sans-IO save scheduler;
+//! - [`storage`]: local diagrams: the storage port, commit rules, op log, X6 documents.
 
 pub mod autosave;
 pub mod clock;
@@ -15,3 +16,4 @@ pub mod history;
 pub mod model;
 pub mod path;
 pub mod state;
+pub mod storage;

@@ -2,3 +2,4 @@
 
 pub mod autosave_driver;
 pub mod clock;
+pub mod indexed_db;

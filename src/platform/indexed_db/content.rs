@@ -1,0 +1,202 @@
+//! The content operations of [`IndexedDbStore`]: load (one range read), commit (one
+//! readwrite transaction with the stale check), and the op log since a version.
+
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::TransactionMode;
+use wasm_bindgen::JsValue;
+
+use super::codec;
+use super::errors::from_idb;
+use super::keys;
+use super::records::{entry_record, entry_value};
+use super::schema::{CELLS, DIAGRAMS, OPLOG};
+use super::store::IndexedDbStore;
+use super::transaction::{begin, finish, issued, store};
+use crate::core::clock::Clock;
+use crate::core::storage::records::record_key;
+use crate::core::storage::{
+    assign_orders, check_base, collect_since, encode_cell_text, CellCollector, CellRecord, Commit,
+    CorruptRecord, LoadedDiagram, OplogRecord, OplogSince, RawCell, RecordStore, StoreError,
+};
+
+impl IndexedDbStore {
+    pub(super) async fn load_diagram(&self, id: &str) -> Result<LoadedDiagram, StoreError> {
+        self.check_open()?;
+        let tx = begin(&self.db, &[DIAGRAMS, CELLS], TransactionMode::Readonly)?;
+        let diagrams = store(&tx, DIAGRAMS)?;
+        let cells = store(&tx, CELLS)?;
+        let range = keys::whole_diagram(id)?;
+        // Both requests go out at once; the cells are one getAll over the diagram's range.
+        let stored = diagrams
+            .get::<JsValue, _, _>(JsValue::from_str(id))
+            .primitive()
+            .map_err(from_idb)?;
+        let values = cells
+            .get_all::<JsValue>()
+            .with_query::<JsValue, _>(range.clone())
+            .primitive()
+            .map_err(from_idb)?;
+        let record = entry_record(id, stored.await.map_err(from_idb)?)?;
+        let values = values.await.map_err(from_idb)?;
+        let mut collector = CellCollector::new(id, values.len());
+        for value in values {
+            let value = value.map_err(from_idb)?;
+            match value.as_string() {
+                Some(text) => collector.push(None, RawCell::Text(&text)),
+                None => collector.push(None, RawCell::NotText(codec::js_type(&value))),
+            }
+        }
+        // Only when something could not be read: the keys name the skipped records.
+        let cell_ids: Vec<Option<String>> = if collector.corrupt_positions().is_empty() {
+            Vec::new()
+        } else {
+            match cells
+                .get_all_keys::<JsValue>()
+                .with_query::<JsValue, _>(range)
+                .primitive()
+            {
+                Ok(request) => match request.await {
+                    Ok(stored_keys) => stored_keys
+                        .map(|key| key.ok().and_then(|key| second_of(&key)))
+                        .collect(),
+                    Err(_) => Vec::new(),
+                },
+                Err(_) => Vec::new(),
+            }
+        };
+        let (cells, skipped) = collector.finish(|index| cell_ids.get(index).cloned().flatten());
+        Ok(LoadedDiagram {
+            version: record.entry.version,
+            entry: record.entry,
+            cells,
+            skipped,
+        })
+    }
+
+    pub(super) async fn commit_entry(&self, commit: &Commit) -> Result<u64, StoreError> {
+        let put_ids = commit.validate()?;
+        self.check_open()?;
+        let id = commit.diagram_id.as_str();
+        let now = self.clock.now();
+        let new_version = commit.new_version()?;
+        let oplog_text = commit.oplog_record(now)?.encode()?;
+        // Serialized before the transaction, so it stays short.
+        let mut cell_texts = Vec::with_capacity(commit.put_cells.len());
+        for cell in &commit.put_cells {
+            cell_texts.push(serde_json::to_string(&**cell).map_err(|error| {
+                StoreError::InvalidArgument {
+                    reason: format!("a cell cannot be written as JSON: {error}"),
+                }
+            })?);
+        }
+
+        let tx = begin(
+            &self.db,
+            &[DIAGRAMS, CELLS, OPLOG],
+            TransactionMode::Readwrite,
+        )?;
+        {
+            let diagrams = store(&tx, DIAGRAMS)?;
+            let cells = store(&tx, CELLS)?;
+            let oplog = store(&tx, OPLOG)?;
+            let stored = diagrams
+                .get::<JsValue, _, _>(JsValue::from_str(id))
+                .primitive()
+                .map_err(from_idb)?;
+            let mut existing = Vec::with_capacity(put_ids.len());
+            for cell_id in &put_ids {
+                existing.push(
+                    cells
+                        .get::<JsValue, _, _>(keys::cell(id, cell_id))
+                        .primitive()
+                        .map_err(from_idb)?,
+                );
+            }
+            let mut record = entry_record(id, stored.await.map_err(from_idb)?)?;
+            // Stale: return before writing anything; dropping the transaction aborts it.
+            check_base(record.entry.version, commit.base_version)?;
+            let mut orders = Vec::with_capacity(existing.len());
+            for request in existing {
+                let stored = request.await.map_err(from_idb)?;
+                orders.push(
+                    stored
+                        .and_then(|value| value.as_string())
+                        .and_then(|text| CellRecord::decode_order(&text)),
+                );
+            }
+            let orders = assign_orders(orders, &mut record.next_order);
+            for ((cell_id, text), order) in put_ids.iter().zip(&cell_texts).zip(orders) {
+                issued(
+                    cells
+                        .put(JsValue::from_str(&encode_cell_text(order, text)))
+                        .with_key(keys::cell(id, cell_id))
+                        .primitive(),
+                )?;
+            }
+            for cell_id in &commit.deleted_cells {
+                issued(cells.delete(keys::cell(id, cell_id)).primitive())?;
+            }
+            issued(
+                oplog
+                    .put(JsValue::from_str(&oplog_text))
+                    .with_key(keys::oplog(id, new_version))
+                    .primitive(),
+            )?;
+            if let Some(through) = self.window.compact_through(new_version) {
+                issued(oplog.delete(keys::oplog_through(id, through)?).primitive())?;
+            }
+            record.entry.version = new_version;
+            record.entry.updated_at = now;
+            issued(diagrams.put(entry_value(&record)?).primitive())?;
+        }
+        finish(tx).await?;
+        Ok(new_version)
+    }
+
+    pub(super) async fn read_oplog_since(
+        &self,
+        id: &str,
+        after_version: u64,
+    ) -> Result<OplogSince, StoreError> {
+        self.check_open()?;
+        let tx = begin(&self.db, &[DIAGRAMS, OPLOG], TransactionMode::Readonly)?;
+        let diagrams = store(&tx, DIAGRAMS)?;
+        let oplog = store(&tx, OPLOG)?;
+        let stored = diagrams
+            .get::<JsValue, _, _>(JsValue::from_str(id))
+            .primitive()
+            .map_err(from_idb)?;
+        let values = oplog
+            .get_all::<JsValue>()
+            .with_query::<JsValue, _>(keys::oplog_after(id, after_version)?)
+            .primitive()
+            .map_err(from_idb)?;
+        let stored_version = entry_record(id, stored.await.map_err(from_idb)?)?
+            .entry
+            .version;
+        let mut read = Vec::new();
+        for (index, value) in values.await.map_err(from_idb)?.enumerate() {
+            let value = value.map_err(from_idb)?;
+            let decoded = match value.as_string() {
+                Some(text) => OplogRecord::decode(&text, id, None),
+                None => Err(format!(
+                    "not an op-log record (found {})",
+                    codec::js_type(&value)
+                )),
+            };
+            read.push(decoded.map_err(|reason| CorruptRecord {
+                store: RecordStore::Oplog,
+                key: record_key::position(id, index),
+                reason,
+            }));
+        }
+        Ok(collect_since(after_version, stored_version, read))
+    }
+}
+
+/// The second element of an array key (the cell id of `[diagramId, cellId]`).
+fn second_of(key: &JsValue) -> Option<String> {
+    js_sys::Reflect::get_u32(key, 1)
+        .ok()
+        .and_then(|cell| cell.as_string())
+}

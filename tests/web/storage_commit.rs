@@ -1,0 +1,117 @@
+//! A commit is one readwrite transaction with the stale check: a commit based on an old
+//! version fails with STALE_VERSION and writes nothing.
+
+use diagram_state::core::error::ErrorCode;
+use diagram_state::core::model::SharedCell;
+use diagram_state::core::storage::{Commit, DiagramStore, OplogSince, StoreError};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+use crate::storage_support::{
+    bounded, create, delete_database, move_commit, node, open_store, unique_name,
+};
+
+#[wasm_bindgen_test]
+async fn a_stale_base_commit_fails_and_writes_nothing() {
+    let name = unique_name("stale");
+    let tab_a = open_store(&name).await;
+    let tab_b = open_store(&name).await;
+    let (a, b) = (node("a", 1), node("b", 2));
+    let id = create(&tab_a, "Flow", vec![a.clone(), b.clone()]).await;
+
+    let from_a = move_commit(&id, 0, "tab-a", &a, 10);
+    let from_b = move_commit(&id, 0, "tab-b", &b, 20);
+    assert_eq!(bounded("tab a commits", tab_a.commit(&from_a)).await, Ok(1));
+    let refused = bounded("tab b commits", tab_b.commit(&from_b)).await;
+    assert_eq!(
+        refused,
+        Err(StoreError::StaleVersion { base: 0, stored: 1 })
+    );
+    assert_eq!(refused.unwrap_err().code(), "STALE_VERSION");
+
+    let loaded = bounded("load", tab_b.load(&id)).await.expect("loads");
+    assert_eq!(loaded.version, 1);
+    assert_eq!(loaded.cells[0]["position"]["x"], 10);
+    assert_eq!(
+        loaded.cells[1]["position"]["x"], 2,
+        "tab b's change was not written"
+    );
+    match bounded("op log", tab_b.oplog_since(&id, 0))
+        .await
+        .expect("reads")
+    {
+        OplogSince::Records { records } => {
+            assert_eq!(records.len(), 1, "no op-log record for the refused commit");
+            assert_eq!(records[0].tab_id, "tab-a");
+        }
+        other => panic!("expected records, got {other:?}"),
+    }
+
+    // Rebased on the stored version, tab b's change commits.
+    let rebased = Commit {
+        base_version: 1,
+        ..from_b
+    };
+    assert_eq!(
+        bounded("rebased commit", tab_b.commit(&rebased)).await,
+        Ok(2)
+    );
+    drop(tab_a);
+    drop(tab_b);
+    delete_database(&name).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_commit_adds_updates_and_deletes_cells_together() {
+    let name = unique_name("commit");
+    let store = open_store(&name).await;
+    let id = create(&store, "Flow", vec![node("a", 1), node("b", 2)]).await;
+    let commit = Commit {
+        diagram_id: id.clone(),
+        base_version: 0,
+        tab_id: "tab".into(),
+        changes: vec![],
+        put_cells: vec![SharedCell::new(node("c", 3)), SharedCell::new(node("a", 9))],
+        deleted_cells: vec!["b".into()],
+    };
+    assert_eq!(bounded("commit", store.commit(&commit)).await, Ok(1));
+    let loaded = bounded("load", store.load(&id)).await.expect("loads");
+    let ids: Vec<&str> = loaded
+        .cells
+        .iter()
+        .map(|cell| cell["id"].as_str().unwrap_or(""))
+        .collect();
+    assert_eq!(
+        ids,
+        ["a", "c"],
+        "a keeps its place; the new cell comes last"
+    );
+    assert_eq!(loaded.cells[0]["position"]["x"], 9);
+    assert_eq!(loaded.entry.version, 1);
+
+    let invalid = Commit {
+        deleted_cells: vec!["a".into()],
+        base_version: 1,
+        ..commit.clone()
+    };
+    let error = bounded("invalid commit", store.commit(&invalid))
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), "INVALID_COMMIT");
+    let missing = Commit {
+        diagram_id: "nope".into(),
+        ..commit
+    };
+    let error = bounded("missing diagram", store.commit(&missing))
+        .await
+        .unwrap_err();
+    assert_eq!(error.code(), "DIAGRAM_NOT_FOUND");
+    assert_eq!(
+        bounded("load", store.load(&id))
+            .await
+            .expect("loads")
+            .version,
+        1
+    );
+    drop(store);
+    delete_database(&name).await;
+}
