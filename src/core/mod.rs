@@ -6,7 +6,8 @@
 //! - [`history`]: undo/redo entries, batches, origins, cap, merging, collaboration;
 //! - [`state`]: [`state::DiagramState`], which ties the three together for the editor;
 //! - [`autosave`]: the auto-save decision tree and the sans-IO save scheduler;
-//! - [`storage`]: local diagrams: the storage port, commit rules, op log, X6 documents.
+//! - [`storage`]: local diagrams: the storage port, commit rules, op log, X6 documents;
+//! - [`sync`]: cross-tab sync: protocol, session, merge rules and the fallback election.
 
 pub mod autosave;
 pub mod clock;
@@ -17,3 +18,4 @@ pub mod model;
 pub mod path;
 pub mod state;
 pub mod storage;
+pub mod sync;

@@ -17,3 +17,6 @@ mod storage_oplog;
 mod storage_persistence;
 mod storage_support;
 mod support;
+mod sync_channel;
+mod sync_leader;
+mod sync_support;

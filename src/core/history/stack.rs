@@ -246,6 +246,55 @@ impl History {
         self.last_kind = Some(kind);
     }
 
+    /// After another tab's changes were integrated under this tab's pending ones (see
+    /// [`DiagramState::integrate_remote`](crate::core::state::DiagramState::integrate_remote)),
+    /// makes the recorded change `old` hold its re-applied form `new`, so undoing it restores
+    /// the other tab's value rather than the one it replaced. Looks through the open batch,
+    /// then the local undo entries, newest first: an exact match first, else (for an entry
+    /// merged from several updates) an update of the same path from the same `before`.
+    /// Only `before` (of an update) or the cell (of an add or remove) changes. Returns
+    /// whether a change was found.
+    pub(crate) fn rebase_change(&mut self, old: &Change, new: &Change) -> bool {
+        let mut recorded: Vec<&mut Change> = self
+            .batch
+            .changes
+            .iter_mut()
+            .rev()
+            .chain(
+                self.undo
+                    .iter_mut()
+                    .rev()
+                    .filter(|entry| entry.origin == Origin::Local)
+                    .flat_map(|entry| entry.changes.iter_mut().rev()),
+            )
+            .collect();
+        let found = match recorded.iter().position(|change| **change == *old) {
+            Some(index) => Some(index),
+            None => recorded
+                .iter()
+                .position(|change| same_update_start(change, old)),
+        };
+        let Some(slot) = found.and_then(|index| recorded.get_mut(index)) else {
+            return false;
+        };
+        match (&mut **slot, new) {
+            (
+                Change::Update { before, .. },
+                Change::Update {
+                    before: rebased, ..
+                },
+            ) => {
+                before.clone_from(rebased);
+            }
+            (Change::Add { cell }, Change::Add { cell: rebased })
+            | (Change::Remove { cell }, Change::Remove { cell: rebased }) => {
+                *cell = rebased.clone();
+            }
+            _ => return false,
+        }
+        true
+    }
+
     /// Merges `changes` into the latest entry when merging is on and they continue it.
     fn merge(&mut self, changes: &[Change], origin: Origin, now: Millis) -> Option<OperationKind> {
         let interval = self.config.merge_interval.filter(|_| self.mergeable)?;
@@ -267,6 +316,25 @@ impl History {
     fn trim(&mut self) {
         let excess = self.undo.len().saturating_sub(self.config.max_entries);
         self.undo.drain(..excess);
+    }
+}
+
+/// Whether `recorded` is an update of the same cell path as `old`, starting from the same
+/// `before` value.
+fn same_update_start(recorded: &Change, old: &Change) -> bool {
+    match (recorded, old) {
+        (
+            Change::Update {
+                id, path, before, ..
+            },
+            Change::Update {
+                id: old_id,
+                path: old_path,
+                before: old_before,
+                ..
+            },
+        ) => id == old_id && path == old_path && before == old_before,
+        _ => false,
     }
 }
 

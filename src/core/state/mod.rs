@@ -31,8 +31,10 @@ mod error;
 mod events;
 mod guarded;
 mod outcome;
+mod rebase;
 mod steps;
 
 pub use diagram_state::DiagramState;
 pub use error::StateError;
 pub use outcome::{EventOutcome, SkipReason, SkippedChange, Step, StepAction, StepOutcome};
+pub use rebase::Integration;

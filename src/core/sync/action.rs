@@ -1,0 +1,114 @@
+//! What a sync session asks its driver to do, and the records it reads and writes.
+
+use serde::{Deserialize, Serialize};
+
+use super::ignored::IgnoredReason;
+use crate::core::model::Change;
+
+/// One committed version of the diagram: what the store's op log holds per version, and
+/// what a `commit` message carries. Serialized as `{ version, tabId, changes }`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommittedSet {
+    /// The version this commit produced.
+    pub version: u64,
+    /// The tab that committed it.
+    pub tab_id: String,
+    /// The changes, as committed.
+    pub changes: Vec<Change>,
+}
+
+/// A commit to make: write `changes` to the store if its version is still `base`, as
+/// version `base + 1` (one transaction). Serialized as `{ base, changes, sets }`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CommitRequest {
+    /// The committed version the changes were made on.
+    pub base: u64,
+    /// Every pending change, oldest first.
+    pub changes: Vec<Change>,
+    /// How many pending change sets they came from.
+    pub sets: usize,
+}
+
+/// Something for the driver to do, tagged by `type`. Actions returned together are done in
+/// order.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum Action {
+    /// Nothing to do: the message was ignored (and counted) for this reason.
+    Ignore {
+        /// Why.
+        reason: IgnoredReason,
+    },
+    /// Integrate this committed set: call `integrate` with it.
+    Integrate {
+        /// The set.
+        set: CommittedSet,
+    },
+    /// Versions are missing: read the op-log records after `after` up to and including
+    /// `upTo`, then call `onOplog` with them, or `onOplogMissing` when the log no longer
+    /// covers them.
+    #[serde(rename_all = "camelCase")]
+    RepairGap {
+        /// The last version this tab has.
+        after: u64,
+        /// The last version to read.
+        up_to: u64,
+    },
+    /// The op log cannot fill a gap: reload the diagram from the store, then call
+    /// `resynced` (pending local changes are kept and rebased).
+    Resync,
+    /// Post this message on the channel (the answer to a `hello`).
+    Post {
+        /// The JSON text.
+        message: String,
+    },
+    /// A tab was seen for the first time.
+    #[serde(rename_all = "camelCase")]
+    PeerJoined {
+        /// Its id.
+        tab_id: String,
+        /// Its committed version.
+        version: u64,
+    },
+    /// A tab said goodbye.
+    #[serde(rename_all = "camelCase")]
+    PeerLeft {
+        /// Its id.
+        tab_id: String,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn actions_serialize_tagged_and_camel_case() {
+        let gap = Action::RepairGap { after: 3, up_to: 5 };
+        assert_eq!(
+            serde_json::to_value(gap).unwrap(),
+            json!({ "type": "repairGap", "after": 3, "upTo": 5 })
+        );
+        let integrate = Action::Integrate {
+            set: CommittedSet {
+                version: 4,
+                tab_id: "t".into(),
+                changes: Vec::new(),
+            },
+        };
+        assert_eq!(
+            serde_json::to_value(integrate).unwrap(),
+            json!({ "type": "integrate", "set": { "version": 4, "tabId": "t", "changes": [] } })
+        );
+        let ignore = Action::Ignore {
+            reason: IgnoredReason::OtherDiagram,
+        };
+        assert_eq!(
+            serde_json::to_value(ignore).unwrap(),
+            json!({ "type": "ignore", "reason": "otherDiagram" })
+        );
+    }
+}

@@ -1,0 +1,39 @@
+//! Cross-tab sync: several tabs on the same diagram stay identical through a broadcast
+//! channel, with versions, gap repair, resync and field-level merge, so no tab silently
+//! overwrites another.
+//!
+//! The store (IndexedDB) is the serialization point: a commit is one transaction that
+//! checks the stored version, writes, and bumps it by one; the committing tab then posts
+//! the committed changes. A receiver integrates version `committed + 1` directly, reads a
+//! gap from the op log, and reloads from the store when the log cannot fill it. A commit
+//! that finds a newer stored version (`STALE_VERSION`) integrates the newer versions under
+//! its pending changes and commits again. Only the same path changed on both sides is a
+//! conflict, settled by a [`ConflictPolicy`] and reported (see [`merge`] for every case).
+//!
+//! - [`protocol`]: the messages as data and their decoder;
+//! - [`SyncSession`]: one tab's sans-IO session (versions, pending sets, peers, counters);
+//! - [`merge`]: the merge rules and conflicts, applied by
+//!   [`DiagramState::integrate_remote`](crate::core::state::DiagramState::integrate_remote);
+//! - [`HeartbeatElection`]: the leader election used where Web Locks are missing.
+
+mod action;
+pub(crate) mod cell_diff;
+mod election;
+mod error;
+mod ignored;
+pub(crate) mod journal;
+pub mod merge;
+pub mod protocol;
+mod session;
+mod status;
+
+pub use action::{Action, CommitRequest, CommittedSet};
+pub use election::{HeartbeatElection, HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT};
+pub use error::SyncError;
+pub use ignored::{IgnoredCounts, IgnoredReason};
+pub use merge::{paths_overlap, Conflict, ConflictKind, ConflictPolicy, Resolution};
+pub use protocol::{
+    decode_message, Envelope, Expect, Message, MAX_MESSAGE_BYTES, PROTOCOL_VERSION,
+};
+pub use session::{SessionConfig, SyncSession};
+pub use status::SyncStatus;

@@ -1,0 +1,293 @@
+//! The cross-tab protocol as data: a versioned envelope around `type`-tagged messages,
+//! encoded as JSON text, and a decoder that classifies everything it refuses.
+//!
+//! ```json
+//! { "protocol": 1, "diagramId": "d1", "tabId": "t1", "version": 8, "type": "commit", "changes": [ … ] }
+//! { "protocol": 1, "diagramId": "d1", "tabId": "t1", "version": 8, "type": "hello" }
+//! { "protocol": 1, "diagramId": "d1", "tabId": "t2", "version": 8, "type": "here" }
+//! { "protocol": 1, "diagramId": "d1", "tabId": "t1", "version": 8, "type": "bye" }
+//! ```
+//!
+//! `version` is always the sender's committed version (for `commit`: the version that
+//! commit produced). Only committed semantic changes travel: visual-only state never
+//! enters a change set, so it is never broadcast.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::ignored::IgnoredReason;
+use crate::core::model::{cell_id, Change};
+use crate::core::path::checked_segments;
+
+/// The protocol version this build speaks. A message with another `protocol` is ignored
+/// (counted as `wrongProtocol`); bump it whenever the message shapes change incompatibly.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// The default size cap of a message, in bytes of JSON text (1 MiB). A commit whose changes
+/// would make a longer message is sent without them; receivers read it from the op log.
+pub const MAX_MESSAGE_BYTES: usize = 1 << 20;
+
+/// One message on the channel: the envelope fields plus the `type`-tagged body.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Envelope {
+    /// [`PROTOCOL_VERSION`] of the sender.
+    pub protocol: u32,
+    /// The diagram the message is about.
+    pub diagram_id: String,
+    /// The sending tab.
+    pub tab_id: String,
+    /// The sender's committed version (for `commit`: the version it produced).
+    pub version: u64,
+    /// What the message says.
+    #[serde(flatten)]
+    pub message: Message,
+}
+
+/// The body of a message, tagged by `type`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum Message {
+    /// A set of changes the sender committed to the store as `version`.
+    Commit {
+        /// The changes, as committed. Absent when they were too large for one message:
+        /// read them from the op log.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        changes: Option<Vec<Change>>,
+    },
+    /// A tab opened the diagram; receivers answer with `here`.
+    Hello,
+    /// The answer to `hello`: "I am here too, at this version".
+    Here,
+    /// A tab closed the diagram.
+    Bye,
+}
+
+impl Message {
+    /// The `type` names this build knows.
+    pub const TYPES: [&'static str; 4] = ["commit", "hello", "here", "bye"];
+}
+
+impl Envelope {
+    /// The envelope as JSON text. A commit too large for `max_bytes` (or that cannot be
+    /// written as JSON) is sent without its changes, so receivers read it from the op log.
+    pub fn encode(&self, max_bytes: usize) -> String {
+        if let Message::Commit { changes: Some(_) } = self.message {
+            match serde_json::to_string(self) {
+                Ok(text) if text.len() <= max_bytes => return text,
+                _ => {
+                    let slim = Envelope {
+                        message: Message::Commit { changes: None },
+                        ..self.clone()
+                    };
+                    return slim.header_only();
+                }
+            }
+        }
+        self.header_only()
+    }
+
+    /// The envelope without any changes; built by hand so it cannot fail.
+    fn header_only(&self) -> String {
+        let kind = match self.message {
+            Message::Commit { .. } => "commit",
+            Message::Hello => "hello",
+            Message::Here => "here",
+            Message::Bye => "bye",
+        };
+        let mut object = Map::new();
+        object.insert("protocol".into(), self.protocol.into());
+        object.insert("diagramId".into(), self.diagram_id.clone().into());
+        object.insert("tabId".into(), self.tab_id.clone().into());
+        object.insert("version".into(), self.version.into());
+        object.insert("type".into(), kind.into());
+        Value::Object(object).to_string()
+    }
+}
+
+/// What a receiver expects of a message: its diagram, its own tab id (own messages are
+/// ignored) and the size cap.
+#[derive(Debug, Clone, Copy)]
+pub struct Expect<'a> {
+    /// The receiver's diagram.
+    pub diagram_id: &'a str,
+    /// The receiver's own tab id.
+    pub tab_id: &'a str,
+    /// The size cap in bytes.
+    pub max_bytes: usize,
+}
+
+/// Reads a message, or says why it must be ignored. The checks run in this order, so
+/// each message gets exactly one reason: `oversized`, `garbled` (not a JSON object, or
+/// `protocol` not a number), `wrongProtocol`, `garbled` (envelope fields missing or of the
+/// wrong type), `otherDiagram`, `ownMessage`, `unknownType`, `garbled` (a body that does not
+/// match its type, or a change that could never apply).
+///
+/// ```
+/// use diagram_state::core::sync::{decode_message, Expect, IgnoredReason, Message, MAX_MESSAGE_BYTES};
+///
+/// let expect = Expect { diagram_id: "d1", tab_id: "me", max_bytes: MAX_MESSAGE_BYTES };
+/// let hello = r#"{"protocol":1,"diagramId":"d1","tabId":"t2","version":3,"type":"hello"}"#;
+/// assert_eq!(decode_message(hello, expect).unwrap().message, Message::Hello);
+/// assert_eq!(decode_message("{", expect), Err(IgnoredReason::Garbled));
+/// ```
+pub fn decode_message(text: &str, expect: Expect<'_>) -> Result<Envelope, IgnoredReason> {
+    if text.len() > expect.max_bytes {
+        return Err(IgnoredReason::Oversized);
+    }
+    let value: Value = serde_json::from_str(text).map_err(|_| IgnoredReason::Garbled)?;
+    let object = value.as_object().ok_or(IgnoredReason::Garbled)?;
+    let protocol = object
+        .get("protocol")
+        .and_then(Value::as_u64)
+        .ok_or(IgnoredReason::Garbled)?;
+    if protocol != u64::from(PROTOCOL_VERSION) {
+        return Err(IgnoredReason::WrongProtocol);
+    }
+    let text_field = |name: &str| object.get(name).and_then(Value::as_str);
+    let (Some(diagram_id), Some(tab_id), Some(kind)) = (
+        text_field("diagramId"),
+        text_field("tabId"),
+        text_field("type"),
+    ) else {
+        return Err(IgnoredReason::Garbled);
+    };
+    if object.get("version").and_then(Value::as_u64).is_none() || tab_id.is_empty() {
+        return Err(IgnoredReason::Garbled);
+    }
+    if diagram_id != expect.diagram_id {
+        return Err(IgnoredReason::OtherDiagram);
+    }
+    if tab_id == expect.tab_id {
+        return Err(IgnoredReason::OwnMessage);
+    }
+    if !Message::TYPES.contains(&kind) {
+        return Err(IgnoredReason::UnknownType);
+    }
+    let envelope: Envelope = serde_json::from_value(value).map_err(|_| IgnoredReason::Garbled)?;
+    if let Message::Commit {
+        changes: Some(changes),
+    } = &envelope.message
+    {
+        if !changes.iter().all(could_apply) {
+            return Err(IgnoredReason::Garbled);
+        }
+    }
+    Ok(envelope)
+}
+
+/// Whether a change is well formed: a cell with a valid id, an update with a valid id and
+/// path. (Whether it fits the diagram is the diagram's business.)
+fn could_apply(change: &Change) -> bool {
+    match change {
+        Change::Add { cell } | Change::Remove { cell } => cell_id(cell).is_ok(),
+        Change::Update { id, path, .. } => !id.is_empty() && checked_segments(path).is_ok(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const EXPECT: Expect<'static> = Expect {
+        diagram_id: "d1",
+        tab_id: "me",
+        max_bytes: 400,
+    };
+
+    fn envelope(message: Message) -> Envelope {
+        Envelope {
+            protocol: PROTOCOL_VERSION,
+            diagram_id: "d1".into(),
+            tab_id: "t2".into(),
+            version: 4,
+            message,
+        }
+    }
+
+    #[test]
+    fn every_message_round_trips() {
+        let commit = Message::Commit {
+            changes: Some(vec![Change::update(
+                "n1",
+                "position/x",
+                None,
+                Some(json!(1)),
+            )]),
+        };
+        for message in [commit, Message::Hello, Message::Here, Message::Bye] {
+            let sent = envelope(message);
+            assert_eq!(decode_message(&sent.encode(400), EXPECT), Ok(sent));
+        }
+    }
+
+    #[test]
+    fn the_wire_form_is_flat_and_camel_case() {
+        let text = envelope(Message::Hello).encode(400);
+        let value: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(
+            value,
+            json!({ "protocol": 1, "diagramId": "d1", "tabId": "t2", "version": 4, "type": "hello" })
+        );
+    }
+
+    #[test]
+    fn a_commit_too_large_travels_without_its_changes() {
+        let big = Change::add(json!({ "id": "n1", "data": "x".repeat(500) }));
+        let text = envelope(Message::Commit {
+            changes: Some(vec![big]),
+        })
+        .encode(400);
+        assert!(text.len() < 400);
+        let decoded = decode_message(&text, EXPECT).unwrap();
+        assert_eq!(decoded.message, Message::Commit { changes: None });
+        assert_eq!(decoded.version, 4);
+    }
+
+    #[test]
+    fn each_refusal_has_its_reason() {
+        let base = json!({ "protocol": 1, "diagramId": "d1", "tabId": "t2", "version": 4, "type": "hello" });
+        let with = |field: &str, value: Value| {
+            let mut message = base.clone();
+            message[field] = value;
+            message.to_string()
+        };
+        let cases = [
+            ("x".repeat(401), IgnoredReason::Oversized),
+            ("not json".to_owned(), IgnoredReason::Garbled),
+            ("[1,2]".to_owned(), IgnoredReason::Garbled),
+            ("7".to_owned(), IgnoredReason::Garbled),
+            (with("protocol", json!("1")), IgnoredReason::Garbled),
+            (with("protocol", json!(2)), IgnoredReason::WrongProtocol),
+            (with("version", json!(-1)), IgnoredReason::Garbled),
+            (with("tabId", json!(5)), IgnoredReason::Garbled),
+            (with("diagramId", json!("d2")), IgnoredReason::OtherDiagram),
+            (with("tabId", json!("me")), IgnoredReason::OwnMessage),
+            (with("type", json!("shout")), IgnoredReason::UnknownType),
+            (
+                with("changes", json!("nope")).replace("hello", "commit"),
+                IgnoredReason::Garbled,
+            ),
+            (
+                with(
+                    "changes",
+                    json!([{ "type": "add", "cell": { "shape": "rect" } }]),
+                )
+                .replace("hello", "commit"),
+                IgnoredReason::Garbled,
+            ),
+            (
+                with(
+                    "changes",
+                    json!([{ "type": "update", "id": "n1", "path": "a//b" }]),
+                )
+                .replace("hello", "commit"),
+                IgnoredReason::Garbled,
+            ),
+        ];
+        for (text, reason) in cases {
+            assert_eq!(decode_message(&text, EXPECT), Err(reason), "{text}");
+        }
+    }
+}

@@ -1,0 +1,531 @@
+//! The sans-IO sync session of one tab on one diagram: committed version, pending local
+//! change sets, peers and counters. It reads messages and op-log records and says what to
+//! do; the driver does the I/O (channel, store) and calls back.
+
+use std::collections::BTreeMap;
+
+use super::action::{Action, CommitRequest, CommittedSet};
+use super::error::SyncError;
+use super::ignored::{IgnoredCounts, IgnoredReason};
+use super::merge::ConflictPolicy;
+use super::protocol::PROTOCOL_VERSION;
+use super::protocol::{decode_message, Envelope, Expect, Message, MAX_MESSAGE_BYTES};
+use super::status::SyncStatus;
+use crate::core::clock::Millis;
+use crate::core::model::Change;
+use crate::core::state::{DiagramState, Integration};
+
+/// Who this session is and how it settles conflicts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionConfig {
+    /// The diagram.
+    pub diagram_id: String,
+    /// This tab's id, unique per tab and page load (e.g. `crypto.randomUUID()`).
+    pub tab_id: String,
+    /// How conflicts are settled (default `laterWins`).
+    pub policy: ConflictPolicy,
+    /// The size cap of a message in bytes (default [`MAX_MESSAGE_BYTES`]). Larger incoming
+    /// messages are ignored; larger commits are sent without their changes.
+    pub max_message_bytes: usize,
+}
+
+impl SessionConfig {
+    /// The defaults for this diagram and tab.
+    pub fn new(diagram_id: impl Into<String>, tab_id: impl Into<String>) -> Self {
+        Self {
+            diagram_id: diagram_id.into(),
+            tab_id: tab_id.into(),
+            policy: ConflictPolicy::default(),
+            max_message_bytes: MAX_MESSAGE_BYTES,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Peer {
+    version: u64,
+    last_seen: Millis,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct InFlight {
+    base: u64,
+    sets: usize,
+}
+
+/// Cross-tab sync for one tab on one diagram, without any I/O.
+///
+/// The store (IndexedDB) serializes commits: each commit checks the stored version equals
+/// its base and bumps it by one. This session tracks the last store version this tab has
+/// integrated (`committedVersion`), the local change sets applied to the diagram but not
+/// committed yet (pending, oldest first), the peers, and what was ignored.
+///
+/// The driver's loop:
+/// - local edit applied to the [`DiagramState`] → [`SyncSession::record_local`];
+/// - [`SyncSession::next_commit`] → commit it to the store → on success
+///   [`SyncSession::on_commit_ok`] gives the message to post; on `STALE_VERSION`
+///   [`SyncSession::on_stale`];
+/// - a channel message → [`SyncSession::on_message`] → do the [`Action`]s in order
+///   (`integrate` → [`SyncSession::integrate`], `repairGap` → read the op log →
+///   [`SyncSession::on_oplog`] or [`SyncSession::on_oplog_missing`], `resync` → reload →
+///   [`SyncSession::resynced`], `post` → post it);
+/// - on open post [`SyncSession::hello_message`], on close [`SyncSession::bye_message`].
+///
+/// ```
+/// use diagram_state::core::model::Change;
+/// use diagram_state::core::state::DiagramState;
+/// use diagram_state::core::sync::{Action, SessionConfig, SyncSession};
+/// use serde_json::json;
+///
+/// let mut tab_a = SyncSession::new(SessionConfig::new("d1", "tab-a"), 0);
+/// let mut tab_b = SyncSession::new(SessionConfig::new("d1", "tab-b"), 0);
+/// let mut state_b = DiagramState::new(|| 0.0);
+///
+/// // Tab A commits version 1 and posts it; tab B integrates it.
+/// tab_a.record_local(vec![Change::add(json!({ "id": "n1" }))]);
+/// let request = tab_a.next_commit().unwrap();
+/// assert_eq!(request.base, 0);
+/// let message = tab_a.on_commit_ok(1).unwrap().unwrap();
+/// let actions = tab_b.on_message(&message, 10.0);
+/// let Some(Action::Integrate { set }) = actions.into_iter().find(|a| matches!(a, Action::Integrate { .. })) else { panic!() };
+/// let integration = tab_b.integrate(&mut state_b, set).unwrap().unwrap();
+/// assert_eq!(integration.view, [Change::add(json!({ "id": "n1" }))]);
+/// assert_eq!(tab_b.committed_version(), 1);
+/// ```
+#[derive(Debug, Clone)]
+pub struct SyncSession {
+    config: SessionConfig,
+    committed: u64,
+    pending: Vec<Vec<Change>>,
+    in_flight: Option<InFlight>,
+    /// A commit of this tab confirmed through the op log before its answer arrived: its
+    /// version and the message still to post.
+    unposted: Option<(u64, String)>,
+    repairing: Option<u64>,
+    peers: BTreeMap<String, Peer>,
+    ignored: IgnoredCounts,
+    resyncs: u64,
+    conflicts: u64,
+    last_message_at: Option<Millis>,
+}
+
+impl SyncSession {
+    /// A session for a diagram loaded from the store at version `committed`.
+    pub fn new(config: SessionConfig, committed: u64) -> Self {
+        Self {
+            config,
+            committed,
+            pending: Vec::new(),
+            in_flight: None,
+            unposted: None,
+            repairing: None,
+            peers: BTreeMap::new(),
+            ignored: IgnoredCounts::new(),
+            resyncs: 0,
+            conflicts: 0,
+            last_message_at: None,
+        }
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &SessionConfig {
+        &self.config
+    }
+
+    /// Changes how conflicts are settled from now on.
+    pub fn set_policy(&mut self, policy: ConflictPolicy) {
+        self.config.policy = policy;
+    }
+
+    /// The last store version this tab has integrated.
+    pub fn committed_version(&self) -> u64 {
+        self.committed
+    }
+
+    /// The local change sets not committed yet, oldest first.
+    pub fn pending(&self) -> &[Vec<Change>] {
+        &self.pending
+    }
+
+    /// The ids of the other tabs known to have the diagram open.
+    pub fn peer_ids(&self) -> impl Iterator<Item = &str> {
+        self.peers.keys().map(String::as_str)
+    }
+
+    /// Starts over from a fresh load of the store at `committed`: pending changes, any
+    /// commit in flight and any repair are forgotten (peers and counters stay).
+    pub fn reset(&mut self, committed: u64) {
+        self.committed = committed;
+        self.pending.clear();
+        self.in_flight = None;
+        self.unposted = None;
+        self.repairing = None;
+    }
+
+    /// Queues a local change set, as the diagram state applied it (an outcome's `applied`),
+    /// for the next commit. Empty sets are ignored.
+    pub fn record_local(&mut self, changes: Vec<Change>) {
+        if !changes.is_empty() {
+            self.pending.push(changes);
+        }
+    }
+
+    /// The next commit to make: every pending change on top of the committed version, or
+    /// `None` when there is nothing to commit or a commit is already in flight.
+    pub fn next_commit(&mut self) -> Option<CommitRequest> {
+        if self.in_flight.is_some() || self.pending.is_empty() {
+            return None;
+        }
+        let sets = self.pending.len();
+        self.in_flight = Some(InFlight {
+            base: self.committed,
+            sets,
+        });
+        Some(CommitRequest {
+            base: self.committed,
+            changes: self.pending.iter().flatten().cloned().collect(),
+            sets,
+        })
+    }
+
+    /// The store committed the request as `version`: the committed sets leave the pending
+    /// queue and the returned message is to be posted on the channel (`None` when there is
+    /// nothing to post any more). Fails with `SYNC_OUT_OF_STEP` when the answer does not
+    /// match the request (reload the diagram).
+    pub fn on_commit_ok(&mut self, version: u64) -> Result<Option<String>, SyncError> {
+        match self.in_flight.take() {
+            Some(flight) if flight.base == self.committed && version == flight.base + 1 => {
+                Ok(Some(self.confirm(flight, version)))
+            }
+            Some(flight) => {
+                self.in_flight = Some(flight);
+                Err(SyncError::OutOfStep {
+                    detail: format!(
+                        "a commit on version {} was answered with version {version}",
+                        flight.base
+                    ),
+                })
+            }
+            None => match self.unposted.take() {
+                Some((confirmed, message)) if confirmed == version => Ok(Some(message)),
+                unposted => {
+                    self.unposted = unposted;
+                    if version <= self.committed {
+                        Ok(None)
+                    } else {
+                        Err(SyncError::OutOfStep {
+                            detail: format!("version {version} was committed without a request"),
+                        })
+                    }
+                }
+            },
+        }
+    }
+
+    /// The store refused the commit with `STALE_VERSION` (`stored` is its version): do the
+    /// returned `repairGap` (read the newer versions and integrate them), then ask
+    /// [`SyncSession::next_commit`] again: the pending changes are rebased by then. No
+    /// action means this tab integrated `stored` while the commit was in flight: commit
+    /// again at once. A store older than the committed version was reset or replaced: the
+    /// answer is a `resync`.
+    pub fn on_stale(&mut self, stored: u64) -> Vec<Action> {
+        self.in_flight = None;
+        if stored < self.committed {
+            return self.on_oplog_missing();
+        }
+        if stored == self.committed {
+            return Vec::new();
+        }
+        self.repairing = self.repairing.max(Some(stored));
+        vec![Action::RepairGap {
+            after: self.committed,
+            up_to: stored,
+        }]
+    }
+
+    /// The commit failed for another reason (nothing was written): the pending changes
+    /// stay, to be committed again later.
+    pub fn on_commit_failed(&mut self) {
+        self.in_flight = None;
+    }
+
+    /// Reads one message from the channel. See [`decode_message`] for what is ignored; a
+    /// `commit` of the next version is to be integrated, a later one (or a peer announcing
+    /// a later version) means a gap to repair from the op log, an older or duplicate one is
+    /// ignored. A `hello` is answered with a `post` of a `here` message.
+    pub fn on_message(&mut self, text: &str, now: Millis) -> Vec<Action> {
+        let expect = Expect {
+            diagram_id: &self.config.diagram_id,
+            tab_id: &self.config.tab_id,
+            max_bytes: self.config.max_message_bytes,
+        };
+        let envelope = match decode_message(text, expect) {
+            Ok(envelope) => envelope,
+            Err(reason) => return vec![self.ignore(reason)],
+        };
+        self.last_message_at = Some(now);
+        let Envelope {
+            tab_id,
+            version,
+            message,
+            ..
+        } = envelope;
+        let mut actions = Vec::new();
+        if message == Message::Bye {
+            if self.peers.remove(&tab_id).is_some() {
+                actions.push(Action::PeerLeft { tab_id });
+            }
+            return actions;
+        }
+        self.see_peer(&tab_id, version, now, &mut actions);
+        match message {
+            Message::Commit { .. } if version <= self.committed => {
+                let reason = if version == self.committed {
+                    IgnoredReason::Duplicate
+                } else {
+                    IgnoredReason::Older
+                };
+                actions.push(self.ignore(reason));
+            }
+            Message::Commit {
+                changes: Some(changes),
+            } if version == self.committed + 1 => actions.push(Action::Integrate {
+                set: CommittedSet {
+                    version,
+                    tab_id,
+                    changes,
+                },
+            }),
+            Message::Hello => {
+                actions.push(Action::Post {
+                    message: self.message(Message::Here),
+                });
+                self.catch_up(version, &mut actions);
+            }
+            Message::Commit { .. } | Message::Here | Message::Bye => {
+                self.catch_up(version, &mut actions);
+            }
+        }
+        actions
+    }
+
+    /// Counts a message that could not even be read as text (the channel delivered
+    /// something else, or failed to deserialize it).
+    pub fn on_unreadable(&mut self) -> Vec<Action> {
+        vec![self.ignore(IgnoredReason::Garbled)]
+    }
+
+    /// The op-log records read for a `repairGap` (in any order). Returns an `integrate` per
+    /// version after the committed one, in order; a `resync` instead when the records do
+    /// not continue the committed version without a hole, or stop short of the version the
+    /// gap asked for.
+    pub fn on_oplog(&mut self, mut records: Vec<CommittedSet>) -> Vec<Action> {
+        let wanted = self.repairing.take();
+        records.sort_by_key(|record| record.version);
+        records.dedup_by_key(|record| record.version);
+        let mut next = self.committed + 1;
+        let mut actions = Vec::new();
+        for record in records
+            .into_iter()
+            .filter(|record| record.version > self.committed)
+        {
+            if record.version != next {
+                return self.on_oplog_missing();
+            }
+            next += 1;
+            actions.push(Action::Integrate { set: record });
+        }
+        if wanted.is_some_and(|wanted| wanted >= next) {
+            return self.on_oplog_missing();
+        }
+        actions
+    }
+
+    /// The op log no longer covers the gap (compacted, or the store was replaced): reload
+    /// the diagram from the store, then call [`SyncSession::resynced`].
+    pub fn on_oplog_missing(&mut self) -> Vec<Action> {
+        self.repairing = None;
+        self.resyncs += 1;
+        vec![Action::Resync]
+    }
+
+    /// Integrates the next committed version into `state` (under the pending local
+    /// changes, see [`DiagramState::integrate_remote`]) and returns what to show. `None`
+    /// when there is nothing to do: a version already integrated, or this tab's own commit
+    /// seen in the op log before its answer (it then counts as committed). On error nothing
+    /// changes.
+    pub fn integrate(
+        &mut self,
+        state: &mut DiagramState,
+        set: CommittedSet,
+    ) -> Result<Option<Integration>, SyncError> {
+        if set.version <= self.committed {
+            return Ok(None);
+        }
+        if set.version != self.committed + 1 {
+            return Err(SyncError::VersionGap {
+                committed: self.committed,
+                version: set.version,
+            });
+        }
+        if set.tab_id == self.config.tab_id {
+            let Some(flight) = self.in_flight.take() else {
+                return Err(SyncError::OutOfStep {
+                    detail: format!(
+                        "version {} is this tab's, but it asked for no commit",
+                        set.version
+                    ),
+                });
+            };
+            let message = self.confirm(flight, set.version);
+            self.unposted = Some((set.version, message));
+            return Ok(None);
+        }
+        let integration = state.integrate_remote(&self.pending, set.changes, self.config.policy)?;
+        self.in_flight = None;
+        self.pending.clone_from(&integration.pending);
+        self.committed = set.version;
+        self.conflicts += integration.conflicts.len() as u64;
+        if let Some(peer) = self.peers.get_mut(&set.tab_id) {
+            peer.version = peer.version.max(set.version);
+        }
+        Ok(Some(integration))
+    }
+
+    /// The diagram was reloaded from the store (`cells` at `version`): integrates it under
+    /// the pending local changes, which are kept and rebased (see
+    /// [`DiagramState::integrate_snapshot`]). Call it with no commit in flight (await the
+    /// answer first). On error nothing changes; should even this fail (the pending sets no
+    /// longer fit the diagram), load the stored copy with [`DiagramState::load`] and start
+    /// over with [`SyncSession::reset`], which drops the pending changes.
+    pub fn resynced(
+        &mut self,
+        state: &mut DiagramState,
+        version: u64,
+        cells: Vec<serde_json::Value>,
+    ) -> Result<Integration, SyncError> {
+        let integration = state.integrate_snapshot(&self.pending, cells, self.config.policy)?;
+        self.pending.clone_from(&integration.pending);
+        self.committed = version;
+        self.in_flight = None;
+        self.repairing = None;
+        self.conflicts += integration.conflicts.len() as u64;
+        Ok(integration)
+    }
+
+    /// Forgets tabs not heard from for more than `max_silence` ms (a crashed tab never says
+    /// `bye`); returns a `peerLeft` for each.
+    pub fn forget_silent_peers(&mut self, now: Millis, max_silence: Millis) -> Vec<Action> {
+        let silent: Vec<String> = self
+            .peers
+            .iter()
+            .filter(|(_, peer)| now - peer.last_seen > max_silence)
+            .map(|(id, _)| id.clone())
+            .collect();
+        silent
+            .into_iter()
+            .map(|tab_id| {
+                self.peers.remove(&tab_id);
+                Action::PeerLeft { tab_id }
+            })
+            .collect()
+    }
+
+    /// The `hello` message to post when this tab opens the diagram (peers answer `here`).
+    pub fn hello_message(&self) -> String {
+        self.message(Message::Hello)
+    }
+
+    /// The `bye` message to post when this tab closes the diagram.
+    pub fn bye_message(&self) -> String {
+        self.message(Message::Bye)
+    }
+
+    /// A `commit` message for `changes` committed as `version` (sent without the changes
+    /// when they exceed the size cap).
+    pub fn commit_message(&self, version: u64, changes: Vec<Change>) -> String {
+        self.envelope(
+            version,
+            Message::Commit {
+                changes: Some(changes),
+            },
+        )
+        .encode(self.config.max_message_bytes)
+    }
+
+    /// The observable status.
+    pub fn status(&self) -> SyncStatus {
+        SyncStatus {
+            tab_id: self.config.tab_id.clone(),
+            committed_version: self.committed,
+            pending_sets: self.pending.len(),
+            committing: self.in_flight.is_some(),
+            peers: self.peers.len(),
+            ignored: self.ignored.clone(),
+            resyncs: self.resyncs,
+            conflicts: self.conflicts,
+            last_message_at: self.last_message_at,
+        }
+    }
+
+    fn confirm(&mut self, flight: InFlight, version: u64) -> String {
+        let sets = flight.sets.min(self.pending.len());
+        let changes: Vec<Change> = self.pending.drain(..sets).flatten().collect();
+        self.committed = version;
+        self.commit_message(version, changes)
+    }
+
+    fn ignore(&mut self, reason: IgnoredReason) -> Action {
+        *self.ignored.entry(reason).or_insert(0) += 1;
+        Action::Ignore { reason }
+    }
+
+    fn see_peer(&mut self, tab_id: &str, version: u64, now: Millis, actions: &mut Vec<Action>) {
+        match self.peers.get_mut(tab_id) {
+            Some(peer) => {
+                peer.version = peer.version.max(version);
+                peer.last_seen = now;
+            }
+            None => {
+                self.peers.insert(
+                    tab_id.to_owned(),
+                    Peer {
+                        version,
+                        last_seen: now,
+                    },
+                );
+                actions.push(Action::PeerJoined {
+                    tab_id: tab_id.to_owned(),
+                    version,
+                });
+            }
+        }
+    }
+
+    /// Asks for the versions up to `version` unless they are here or already asked for.
+    fn catch_up(&mut self, version: u64, actions: &mut Vec<Action>) {
+        if version <= self.committed || self.repairing.is_some_and(|up_to| up_to >= version) {
+            return;
+        }
+        self.repairing = Some(version);
+        actions.push(Action::RepairGap {
+            after: self.committed,
+            up_to: version,
+        });
+    }
+
+    fn envelope(&self, version: u64, message: Message) -> Envelope {
+        Envelope {
+            protocol: PROTOCOL_VERSION,
+            diagram_id: self.config.diagram_id.clone(),
+            tab_id: self.config.tab_id.clone(),
+            version,
+            message,
+        }
+    }
+
+    fn message(&self, message: Message) -> String {
+        self.envelope(self.committed, message)
+            .encode(self.config.max_message_bytes)
+    }
+}

@@ -1,0 +1,1204 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! Cross-tab sync: the protocol's garbage classes, the receiver's actions (next, duplicate,
+//! older, gap → repair → integrate, gap not covered → resync), the two-tab data-loss
+//! timeline of the multi-tab plan, conflicts under both policies, remove-vs-update, undo
+//! after a rebase, and a property test of random interleavings of several tabs.
+
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
+
+use diagram_state::core::error::ErrorCode;
+use diagram_state::core::history::{HistoryConfig, Origin, Recording};
+use diagram_state::core::model::{Change, Diagram};
+use diagram_state::core::state::{DiagramState, Integration, Step};
+use diagram_state::core::sync::{
+    Action, CommittedSet, ConflictKind, ConflictPolicy, IgnoredReason, Resolution, SessionConfig,
+    SyncError, SyncSession,
+};
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+// ---- A fake store and simulated tabs ----
+
+/// The IndexedDB store as the sync sees it: a version, the cells and an op log that keeps
+/// the versions after `compacted`.
+struct Store {
+    diagram: Diagram,
+    log: Vec<CommittedSet>,
+    compacted: u64,
+    /// Every commit ever, compacted or not (for the tests' checks).
+    all: Vec<CommittedSet>,
+}
+
+impl Store {
+    fn new(cells: Vec<Value>) -> Self {
+        Self {
+            diagram: Diagram::from_cells(cells, 1).unwrap(),
+            log: Vec::new(),
+            compacted: 1,
+            all: Vec::new(),
+        }
+    }
+
+    fn version(&self) -> u64 {
+        self.diagram.version()
+    }
+
+    /// One transaction: checks the version, writes, bumps it; `Err(stored)` when stale.
+    fn commit(&mut self, base: u64, changes: Vec<Change>, tab: &str) -> Result<u64, u64> {
+        if base != self.version() {
+            return Err(self.version());
+        }
+        let applied = self
+            .diagram
+            .apply_all(changes)
+            .expect("a rebased commit applies to the store");
+        let version = self.version();
+        let set = CommittedSet {
+            version,
+            tab_id: tab.into(),
+            changes: applied,
+        };
+        self.all.push(set.clone());
+        self.log.push(set);
+        Ok(version)
+    }
+
+    fn read_log(&self, after: u64, up_to: u64) -> Option<Vec<CommittedSet>> {
+        if after < self.compacted {
+            return None;
+        }
+        Some(
+            self.log
+                .iter()
+                .filter(|set| set.version > after && set.version <= up_to)
+                .cloned()
+                .collect(),
+        )
+    }
+
+    fn compact(&mut self) {
+        self.compacted = self.version();
+        self.log.clear();
+    }
+
+    fn cells(&self) -> Vec<Value> {
+        self.diagram.cells().map(|cell| (**cell).clone()).collect()
+    }
+}
+
+/// One tab: its diagram state, its sync session, and what it posted.
+struct Tab {
+    state: DiagramState,
+    session: SyncSession,
+    integrations: Vec<Integration>,
+    outbox: Vec<String>,
+}
+
+impl Tab {
+    fn open(id: &str, store: &Store, policy: ConflictPolicy) -> Self {
+        Self::open_with(id, store, policy, HistoryConfig::default())
+    }
+
+    fn open_with(id: &str, store: &Store, policy: ConflictPolicy, config: HistoryConfig) -> Self {
+        let mut state = DiagramState::with_settings(|| 0.0, Default::default(), config);
+        state.load(store.cells(), store.version()).unwrap();
+        let mut session_config = SessionConfig::new("d1", id);
+        session_config.policy = policy;
+        Self {
+            state,
+            session: SyncSession::new(session_config, store.version()),
+            integrations: Vec::new(),
+            outbox: Vec::new(),
+        }
+    }
+
+    /// A local edit, applied at once and queued for commit.
+    fn set(&mut self, id: &str, path: &str, value: Value) {
+        let outcome = self
+            .state
+            .apply_changes(
+                vec![Change::update(id, path, None, Some(value))],
+                Origin::Local,
+            )
+            .unwrap();
+        self.session.record_local(outcome.applied);
+    }
+
+    fn local(&mut self, changes: Vec<Change>) {
+        let outcome = self.state.apply_changes(changes, Origin::Local).unwrap();
+        self.session.record_local(outcome.applied);
+    }
+
+    fn undo(&mut self) -> Step {
+        let outcome = self.state.undo().unwrap();
+        if let Step::Applied { changes, .. } = &outcome.step {
+            self.session.record_local(changes.clone());
+        }
+        outcome.step
+    }
+
+    /// Commits everything pending, rebasing on `STALE_VERSION` until it goes through.
+    /// Returns whether something was committed.
+    fn commit(&mut self, store: &mut Store) -> bool {
+        for _ in 0..100 {
+            let Some(request) = self.session.next_commit() else {
+                return false;
+            };
+            let tab = self.session.config().tab_id.clone();
+            match store.commit(request.base, request.changes, &tab) {
+                Ok(version) => {
+                    if let Some(message) = self.session.on_commit_ok(version).unwrap() {
+                        self.outbox.push(message);
+                    }
+                    return true;
+                }
+                Err(stored) => {
+                    let actions = self.session.on_stale(stored);
+                    self.run(actions, store);
+                }
+            }
+        }
+        panic!("a commit never went through");
+    }
+
+    fn receive(&mut self, message: &str, store: &Store) -> Vec<Action> {
+        let actions = self.session.on_message(message, 0.0);
+        self.run(actions.clone(), store);
+        actions
+    }
+
+    fn run(&mut self, actions: Vec<Action>, store: &Store) {
+        for action in actions {
+            match action {
+                Action::Integrate { set } => {
+                    if let Some(integration) = self.session.integrate(&mut self.state, set).unwrap()
+                    {
+                        self.integrations.push(integration);
+                    }
+                }
+                Action::RepairGap { after, up_to } => {
+                    let next = match store.read_log(after, up_to) {
+                        Some(records) => self.session.on_oplog(records),
+                        None => self.session.on_oplog_missing(),
+                    };
+                    self.run(next, store);
+                }
+                Action::Resync => {
+                    let integration = self
+                        .session
+                        .resynced(&mut self.state, store.version(), store.cells())
+                        .unwrap();
+                    self.integrations.push(integration);
+                }
+                Action::Post { message } => self.outbox.push(message),
+                Action::Ignore { .. } | Action::PeerJoined { .. } | Action::PeerLeft { .. } => {}
+            }
+        }
+    }
+
+    fn get(&self, id: &str, path: &str) -> Option<Value> {
+        self.state.diagram().get(id, path).ok().flatten().cloned()
+    }
+
+    fn cells(&self) -> Vec<Value> {
+        self.state
+            .diagram()
+            .cells()
+            .map(|cell| (**cell).clone())
+            .collect()
+    }
+
+    fn conflicts(&self) -> Vec<diagram_state::core::sync::Conflict> {
+        self.integrations
+            .iter()
+            .flat_map(|integration| integration.conflicts.clone())
+            .collect()
+    }
+}
+
+fn node(id: &str) -> Value {
+    json!({ "id": id, "shape": "rect", "attrs": { "text": { "text": id } }, "data": { "x": "a", "y": "b" } })
+}
+
+fn store() -> Store {
+    Store::new(vec![node("n1"), node("n2")])
+}
+
+fn commit_message(session: &SyncSession, version: u64, changes: Vec<Change>) -> String {
+    session.commit_message(version, changes)
+}
+
+fn sender() -> SyncSession {
+    SyncSession::new(SessionConfig::new("d1", "other"), 0)
+}
+
+fn x(value: &str) -> Vec<Change> {
+    vec![Change::update("n1", "data/x", None, Some(json!(value)))]
+}
+
+// ---- Protocol handling in the session ----
+
+#[test]
+fn every_garbage_class_is_counted_and_never_applied() {
+    let mut session = SyncSession::new(SessionConfig::new("d1", "me"), 1);
+    let valid = json!({ "protocol": 1, "diagramId": "d1", "tabId": "t2", "version": 2, "type": "commit",
+                        "changes": [{ "type": "update", "id": "n1", "path": "data/x", "after": "z" }] });
+    let with = |field: &str, value: Value| {
+        let mut message = valid.clone();
+        message[field] = value;
+        message.to_string()
+    };
+    let cases = vec![
+        ("x".repeat(2 << 20), IgnoredReason::Oversized),
+        ("{\"protocol\":".to_owned(), IgnoredReason::Garbled),
+        ("null".to_owned(), IgnoredReason::Garbled),
+        (
+            with("changes", json!([{ "type": "teleport" }])),
+            IgnoredReason::Garbled,
+        ),
+        (with("version", json!("2")), IgnoredReason::Garbled),
+        (with("protocol", json!(0)), IgnoredReason::WrongProtocol),
+        (with("diagramId", json!("d9")), IgnoredReason::OtherDiagram),
+        (with("tabId", json!("me")), IgnoredReason::OwnMessage),
+        (with("type", json!("selection")), IgnoredReason::UnknownType),
+    ];
+    for (text, reason) in &cases {
+        assert_eq!(
+            session.on_message(text, 5.0),
+            [Action::Ignore { reason: *reason }],
+            "{reason:?}"
+        );
+    }
+    assert_eq!(
+        session.on_unreadable(),
+        [Action::Ignore {
+            reason: IgnoredReason::Garbled
+        }]
+    );
+    let status = session.status();
+    assert_eq!(status.ignored[&IgnoredReason::Garbled], 5);
+    assert_eq!(status.ignored[&IgnoredReason::OwnMessage], 1);
+    assert_eq!(status.committed_version, 1);
+    assert_eq!(status.peers, 0);
+    assert_eq!(status.last_message_at, None);
+    let json = serde_json::to_value(&status).unwrap();
+    assert_eq!(json["ignored"]["wrongProtocol"], 1);
+    assert_eq!(json["committedVersion"], 1);
+}
+
+#[test]
+fn next_duplicate_and_older_versions() {
+    let mut receiver = SyncSession::new(SessionConfig::new("d1", "me"), 4);
+    let sender = sender();
+    let next = receiver.on_message(&commit_message(&sender, 5, x("5")), 1.0);
+    assert_eq!(
+        next,
+        [
+            Action::PeerJoined {
+                tab_id: "other".into(),
+                version: 5
+            },
+            Action::Integrate {
+                set: CommittedSet {
+                    version: 5,
+                    tab_id: "other".into(),
+                    changes: x("5")
+                }
+            },
+        ]
+    );
+    assert_eq!(
+        receiver.on_message(&commit_message(&sender, 4, x("4")), 2.0),
+        [Action::Ignore {
+            reason: IgnoredReason::Duplicate
+        }]
+    );
+    assert_eq!(
+        receiver.on_message(&commit_message(&sender, 2, x("2")), 3.0),
+        [Action::Ignore {
+            reason: IgnoredReason::Older
+        }]
+    );
+    assert_eq!(receiver.status().last_message_at, Some(3.0));
+}
+
+#[test]
+fn a_gap_is_repaired_from_the_op_log() {
+    let mut store = store();
+    let mut writer = Tab::open("w", &store, ConflictPolicy::LaterWins);
+    let mut reader = Tab::open("r", &store, ConflictPolicy::LaterWins);
+    for value in ["1", "2", "3"] {
+        writer.set("n1", "data/x", json!(value));
+        writer.commit(&mut store);
+    }
+    // The reader missed versions 2 and 3 and hears 4.
+    let last = writer.outbox.pop().unwrap();
+    let actions = reader.session.on_message(&last, 0.0);
+    assert!(actions.contains(&Action::RepairGap { after: 1, up_to: 4 }));
+    let records = store.read_log(1, 4).unwrap();
+    let integrate = reader.session.on_oplog(records);
+    assert_eq!(integrate.len(), 3);
+    assert!(integrate
+        .iter()
+        .all(|action| matches!(action, Action::Integrate { .. })));
+    reader.run(integrate, &store);
+    assert_eq!(reader.session.committed_version(), 4);
+    assert_eq!(reader.get("n1", "data/x"), Some(json!("3")));
+    // The older messages arriving late are ignored.
+    for message in writer.outbox.clone() {
+        let actions = reader.receive(&message, &store);
+        assert!(actions
+            .iter()
+            .any(|action| matches!(action, Action::Ignore { .. })));
+    }
+    assert_eq!(reader.cells(), store.cells());
+}
+
+#[test]
+fn a_gap_the_op_log_no_longer_covers_resyncs_and_keeps_local_edits() {
+    let mut store = store();
+    let mut writer = Tab::open("w", &store, ConflictPolicy::LaterWins);
+    let mut reader = Tab::open("r", &store, ConflictPolicy::LaterWins);
+    writer.set("n1", "data/x", json!("w1"));
+    writer.commit(&mut store);
+    writer.local(vec![Change::add(node("n3"))]);
+    writer.commit(&mut store);
+    store.compact();
+    reader.set("n2", "data/y", json!("mine")); // pending in the reader
+    let last = writer.outbox.pop().unwrap();
+    reader.receive(&last, &store);
+    assert_eq!(reader.session.status().resyncs, 1);
+    assert_eq!(reader.session.committed_version(), 3);
+    assert_eq!(reader.get("n1", "data/x"), Some(json!("w1")));
+    assert!(reader.state.diagram().contains("n3"));
+    assert_eq!(reader.get("n2", "data/y"), Some(json!("mine")));
+    let view = &reader.integrations[0].view;
+    assert!(view.contains(&Change::add(node("n3"))));
+    assert!(!view.iter().any(|change| change.cell_id() == Some("n2")));
+    reader.commit(&mut store);
+    assert_eq!(reader.cells(), store.cells());
+}
+
+#[test]
+fn a_commit_without_changes_and_a_peer_ahead_both_repair_from_the_log() {
+    let mut store = store();
+    let mut writer = Tab::open("w", &store, ConflictPolicy::LaterWins);
+    let mut reader = Tab::open("r", &store, ConflictPolicy::LaterWins);
+    writer.set("n1", "data/x", json!("big"));
+    writer.commit(&mut store);
+    let slim =
+        json!({ "protocol": 1, "diagramId": "d1", "tabId": "w", "version": 2, "type": "commit" });
+    let actions = reader.receive(&slim.to_string(), &store);
+    assert!(actions.contains(&Action::RepairGap { after: 1, up_to: 2 }));
+    assert_eq!(reader.get("n1", "data/x"), Some(json!("big")));
+
+    writer.set("n1", "data/x", json!("bigger"));
+    writer.commit(&mut store);
+    let actions = reader.receive(&writer.session.hello_message(), &store);
+    assert!(matches!(&actions[0], Action::Post { message } if message.contains("\"here\"")));
+    assert!(actions.contains(&Action::RepairGap { after: 2, up_to: 3 }));
+    assert_eq!(reader.get("n1", "data/x"), Some(json!("bigger")));
+}
+
+#[test]
+fn hello_here_and_bye_track_the_peers() {
+    let mut a = SyncSession::new(SessionConfig::new("d1", "a"), 0);
+    let mut b = SyncSession::new(SessionConfig::new("d1", "b"), 0);
+    let actions = b.on_message(&a.hello_message(), 1.0);
+    assert_eq!(
+        actions[0],
+        Action::PeerJoined {
+            tab_id: "a".into(),
+            version: 0
+        }
+    );
+    let Action::Post { message: here } = &actions[1] else {
+        panic!("{actions:?}")
+    };
+    assert_eq!(
+        a.on_message(here, 2.0),
+        [Action::PeerJoined {
+            tab_id: "b".into(),
+            version: 0
+        }]
+    );
+    assert_eq!(a.status().peers, 1);
+    assert_eq!(
+        b.on_message(&a.bye_message(), 3.0),
+        [Action::PeerLeft { tab_id: "a".into() }]
+    );
+    assert_eq!(b.status().peers, 0);
+    assert_eq!(
+        a.forget_silent_peers(5_000.0, 1_000.0),
+        [Action::PeerLeft { tab_id: "b".into() }]
+    );
+}
+
+#[test]
+fn integrating_out_of_order_is_refused() {
+    let mut state = DiagramState::new(|| 0.0);
+    state.load(vec![node("n1")], 1).unwrap();
+    let mut session = SyncSession::new(SessionConfig::new("d1", "me"), 1);
+    let set = CommittedSet {
+        version: 3,
+        tab_id: "t".into(),
+        changes: x("3"),
+    };
+    let error = session.integrate(&mut state, set).unwrap_err();
+    assert_eq!(error.code(), "SYNC_VERSION_GAP");
+    let stale = CommittedSet {
+        version: 1,
+        tab_id: "t".into(),
+        changes: x("1"),
+    };
+    assert_eq!(session.integrate(&mut state, stale), Ok(None));
+    let broken = CommittedSet {
+        version: 2,
+        tab_id: "t".into(),
+        changes: vec![Change::update("ghost", "data/x", None, Some(json!(1)))],
+    };
+    let error = session.integrate(&mut state, broken).unwrap_err();
+    assert_eq!(error.code(), "CELL_NOT_FOUND");
+    assert!(matches!(error, SyncError::State(_)));
+    assert_eq!(session.committed_version(), 1);
+    assert_eq!(
+        state.diagram().get("n1", "data/x").unwrap(),
+        Some(&json!("a"))
+    );
+}
+
+// ---- The two-tab scenario of the multi-tab plan ----
+
+#[test]
+fn tab_b_saving_y_never_reverts_tab_a_x() {
+    let mut store = store();
+    let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
+    let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
+    a.set("n1", "data/x", json!("abc")); // t=2
+    assert!(a.commit(&mut store)); // t=4: A saves X
+    b.set("n1", "data/y", json!("xyz")); // t=4: B types Y on stale data
+    assert!(b.commit(&mut store)); // t=5: B's save is stale → rebase → commit again
+    for message in a.outbox.clone() {
+        b.receive(&message, &store);
+    }
+    for message in b.outbox.clone() {
+        a.receive(&message, &store);
+    }
+    for tab in [&a, &b] {
+        assert_eq!(tab.get("n1", "data/x"), Some(json!("abc")));
+        assert_eq!(tab.get("n1", "data/y"), Some(json!("xyz")));
+        assert_eq!(tab.cells(), store.cells());
+        assert!(tab.conflicts().is_empty());
+    }
+    assert_eq!(store.version(), 3);
+    // B showed A's X without touching its own Y.
+    assert_eq!(
+        b.integrations[0].view,
+        [Change::update(
+            "n1",
+            "data/x",
+            Some(json!("a")),
+            Some(json!("abc"))
+        )]
+    );
+}
+
+#[test]
+fn a_message_arriving_before_the_commit_rebases_the_pending_edit() {
+    let mut store = store();
+    let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
+    let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
+    b.set("n1", "data/y", json!("xyz"));
+    a.set("n1", "data/x", json!("abc"));
+    a.commit(&mut store);
+    b.receive(&a.outbox[0], &store); // integrated under B's pending Y
+    assert_eq!(
+        b.session.pending(),
+        [vec![Change::update(
+            "n1",
+            "data/y",
+            Some(json!("b")),
+            Some(json!("xyz"))
+        )]]
+    );
+    b.commit(&mut store);
+    a.receive(&b.outbox[0], &store);
+    assert_eq!(a.cells(), store.cells());
+    assert_eq!(b.cells(), store.cells());
+    assert_eq!(store.version(), 3);
+}
+
+#[test]
+fn a_stale_answer_after_the_newer_version_arrived_commits_again() {
+    let mut store = store();
+    let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
+    let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
+    a.set("n1", "data/x", json!("abc"));
+    b.set("n1", "data/y", json!("xyz"));
+    let request = b.session.next_commit().unwrap(); // B's commit is in flight…
+    assert!(b.session.status().committing);
+    a.commit(&mut store); // …when A's goes through
+    b.receive(&a.outbox[0], &store); // and reaches B first
+    assert_eq!(store.commit(request.base, request.changes, "B"), Err(2));
+    assert!(b.session.on_stale(2).is_empty()); // nothing to read: commit again
+    assert!(b.commit(&mut store));
+    a.receive(&b.outbox[0], &store);
+    assert_eq!(a.cells(), store.cells());
+    assert_eq!(b.cells(), store.cells());
+    // A store behind this tab was replaced: reload it.
+    assert_eq!(b.session.on_stale(1), [Action::Resync]);
+}
+
+#[test]
+fn an_own_commit_seen_in_the_op_log_before_its_answer_counts_as_committed() {
+    let mut store = store();
+    let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
+    let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
+    a.set("n1", "data/x", json!("mine"));
+    let request = a.session.next_commit().unwrap();
+    assert_eq!(store.commit(request.base, request.changes, "A"), Ok(2)); // answer delayed
+    b.set("n1", "data/y", json!("theirs"));
+    b.commit(&mut store); // stale, rebased over A's version 2, committed as 3
+    a.receive(&b.outbox[0], &store); // a gap: A reads 2 (its own) and 3
+    assert_eq!(a.session.committed_version(), 3);
+    assert!(a.session.pending().is_empty());
+    // The late answer still yields A's commit message, for the other tabs.
+    let message = a.session.on_commit_ok(2).unwrap().unwrap();
+    assert!(message.contains("\"version\":2"));
+    assert_eq!(a.session.on_commit_ok(2), Ok(None));
+    assert_eq!(a.cells(), store.cells());
+}
+
+// ---- Conflicts ----
+
+fn same_label(policy: ConflictPolicy) -> (Store, Tab, Tab) {
+    let mut store = store();
+    let mut a = Tab::open("A", &store, policy);
+    let mut b = Tab::open("B", &store, policy);
+    a.set("n1", "attrs/text/text", json!("from A"));
+    b.set("n1", "attrs/text/text", json!("from B"));
+    a.commit(&mut store);
+    b.commit(&mut store);
+    (store, a, b)
+}
+
+#[test]
+fn later_wins_keeps_the_later_commit_and_reports_both_values() {
+    let (mut store, mut a, b) = same_label(ConflictPolicy::LaterWins);
+    assert_eq!(store.version(), 3);
+    let conflicts = b.conflicts();
+    assert_eq!(conflicts.len(), 1);
+    let conflict = &conflicts[0];
+    assert_eq!(conflict.kind, ConflictKind::SamePath);
+    assert_eq!(
+        (conflict.cell_id.as_str(), conflict.path.as_deref()),
+        ("n1", Some("attrs/text/text"))
+    );
+    assert_eq!(conflict.local, Some(json!("from B")));
+    assert_eq!(conflict.remote, Some(json!("from A")));
+    assert_eq!(conflict.resolution, Resolution::KeptLocal);
+    assert_eq!(
+        serde_json::to_value(conflict).unwrap(),
+        json!({ "kind": "samePath", "cellId": "n1", "path": "attrs/text/text",
+                "local": "from B", "remote": "from A", "resolution": "keptLocal" })
+    );
+    // B's view never showed A's label: nothing to redraw.
+    assert!(b.integrations[0].view.is_empty());
+    for message in b.outbox.clone() {
+        a.receive(&message, &store);
+    }
+    assert_eq!(a.get("n1", "attrs/text/text"), Some(json!("from B")));
+    assert_eq!(b.get("n1", "attrs/text/text"), Some(json!("from B")));
+    assert_eq!(a.cells(), store.cells());
+    a.commit(&mut store);
+    assert_eq!(b.session.status().conflicts, 1);
+}
+
+#[test]
+fn ask_keeps_theirs_until_the_user_keeps_mine() {
+    let (mut store, mut a, mut b) = same_label(ConflictPolicy::Ask);
+    assert_eq!(store.version(), 2); // B had nothing left to commit
+    let conflicts = b.conflicts();
+    assert_eq!(conflicts.len(), 1);
+    assert_eq!(conflicts[0].resolution, Resolution::Unresolved);
+    assert_eq!(b.get("n1", "attrs/text/text"), Some(json!("from A")));
+    assert_eq!(
+        b.integrations[0].view,
+        [Change::update(
+            "n1",
+            "attrs/text/text",
+            Some(json!("from B")),
+            Some(json!("from A"))
+        )]
+    );
+    // Keep mine: a new local change, committed like any edit.
+    let outcome = b.state.keep_mine(&conflicts[0]).unwrap();
+    assert_eq!(
+        outcome.applied,
+        [Change::update(
+            "n1",
+            "attrs/text/text",
+            Some(json!("from A")),
+            Some(json!("from B"))
+        )]
+    );
+    b.session.record_local(outcome.applied);
+    b.commit(&mut store);
+    for message in b.outbox.clone() {
+        a.receive(&message, &store);
+    }
+    assert_eq!(a.get("n1", "attrs/text/text"), Some(json!("from B")));
+    assert_eq!(a.cells(), store.cells());
+    assert_eq!(b.cells(), store.cells());
+}
+
+#[test]
+fn the_same_value_or_an_edit_undone_before_saving_is_no_conflict() {
+    let mut store = store();
+    let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
+    let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
+    a.set("n1", "data/x", json!("same"));
+    a.set("n1", "data/y", json!("theirs"));
+    b.set("n1", "data/x", json!("same"));
+    b.set("n1", "data/y", json!("gone"));
+    b.set("n1", "data/y", json!("b")); // back to where it was
+    a.commit(&mut store);
+    b.commit(&mut store);
+    assert!(b.conflicts().is_empty());
+    assert_eq!(b.get("n1", "data/y"), Some(json!("theirs")));
+    assert_eq!(store.version(), 2); // nothing of B's was left to commit
+}
+
+#[test]
+fn an_update_of_a_cell_removed_in_another_tab_is_dropped_and_reported() {
+    for policy in [ConflictPolicy::LaterWins, ConflictPolicy::Ask] {
+        let mut store = store();
+        let mut a = Tab::open("A", &store, policy);
+        let mut b = Tab::open("B", &store, policy);
+        a.local(vec![Change::remove(node("n1"))]);
+        b.set("n1", "data/x", json!("edited"));
+        a.commit(&mut store);
+        b.commit(&mut store);
+        assert!(!b.state.diagram().contains("n1"));
+        let conflicts = b.conflicts();
+        assert_eq!(conflicts.len(), 1, "{policy:?}");
+        assert_eq!(conflicts[0].kind, ConflictKind::RemovedRemotely);
+        assert_eq!(conflicts[0].local.as_ref().unwrap()["data"]["x"], "edited");
+        assert_eq!(conflicts[0].remote, None);
+        let expected = match policy {
+            ConflictPolicy::LaterWins => Resolution::KeptRemote,
+            ConflictPolicy::Ask => Resolution::Unresolved,
+        };
+        assert_eq!(conflicts[0].resolution, expected);
+        assert!(matches!(
+            &b.integrations[0].view[..],
+            [Change::Remove { .. }]
+        ));
+        assert_eq!(b.cells(), store.cells());
+        // Keep mine brings the cell back as this tab had it.
+        let outcome = b.state.keep_mine(&conflicts[0]).unwrap();
+        assert_eq!(b.get("n1", "data/x"), Some(json!("edited")));
+        assert!(matches!(outcome.recording, Recording::Entry { .. }));
+    }
+}
+
+#[test]
+fn a_remove_of_a_cell_updated_in_another_tab_wins_or_waits() {
+    for policy in [ConflictPolicy::LaterWins, ConflictPolicy::Ask] {
+        let mut store = store();
+        let mut a = Tab::open("A", &store, policy);
+        let mut b = Tab::open("B", &store, policy);
+        a.set("n1", "data/x", json!("edited"));
+        b.local(vec![Change::remove(node("n1"))]);
+        a.commit(&mut store);
+        b.commit(&mut store);
+        let conflicts = b.conflicts();
+        assert_eq!(conflicts.len(), 1);
+        assert_eq!(conflicts[0].kind, ConflictKind::UpdatedRemotely);
+        assert_eq!(conflicts[0].local, None);
+        assert_eq!(conflicts[0].remote.as_ref().unwrap()["data"]["x"], "edited");
+        match policy {
+            ConflictPolicy::LaterWins => {
+                assert_eq!(conflicts[0].resolution, Resolution::KeptLocal);
+                assert!(!b.state.diagram().contains("n1"));
+                // The committed removal carries the cell as the store had it.
+                let removal = &store.log.last().unwrap().changes[0];
+                assert!(
+                    matches!(removal, Change::Remove { cell } if cell["data"]["x"] == "edited")
+                );
+                // Undo of the removal brings back A's edit too.
+                b.undo();
+                assert_eq!(b.get("n1", "data/x"), Some(json!("edited")));
+                b.commit(&mut store);
+            }
+            ConflictPolicy::Ask => {
+                assert_eq!(conflicts[0].resolution, Resolution::Unresolved);
+                assert_eq!(b.get("n1", "data/x"), Some(json!("edited")));
+                assert!(b.integrations[0]
+                    .view
+                    .iter()
+                    .any(|c| matches!(c, Change::Add { .. })));
+            }
+        }
+        assert_eq!(b.cells(), store.cells());
+    }
+}
+
+#[test]
+fn both_tabs_adding_the_same_id() {
+    let mut store = store();
+    let start = |by: &str| Change::add(json!({ "id": "start", "data": { "by": by } }));
+    let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
+    let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
+    let mut c = Tab::open("C", &store, ConflictPolicy::Ask);
+    let mut d = Tab::open("D", &store, ConflictPolicy::LaterWins);
+    a.local(vec![start("A")]);
+    b.local(vec![start("B")]);
+    c.local(vec![start("C")]);
+    d.local(vec![start("A")]);
+    a.commit(&mut store);
+    b.commit(&mut store); // later wins: B's cell replaces A's
+    assert_eq!(b.conflicts().len(), 1);
+    assert_eq!(b.conflicts()[0].kind, ConflictKind::AddedTwice);
+    assert_eq!(b.conflicts()[0].resolution, Resolution::KeptLocal);
+    assert_eq!(
+        b.conflicts()[0].remote,
+        Some(json!({ "id": "start", "data": { "by": "A" } }))
+    );
+    assert_eq!(
+        store.diagram.get("start", "data/by").unwrap(),
+        Some(&json!("B"))
+    );
+    // Ask: theirs stays, mine waits.
+    c.commit(&mut store);
+    assert_eq!(c.conflicts().len(), 1);
+    assert_eq!(c.conflicts()[0].resolution, Resolution::Unresolved);
+    assert_eq!(
+        c.conflicts()[0].local,
+        Some(json!({ "id": "start", "data": { "by": "C" } }))
+    );
+    assert_eq!(c.get("start", "data/by"), Some(json!("B")));
+    // An identical cell merges silently.
+    d.commit(&mut store);
+    assert!(d.conflicts().is_empty());
+    assert_eq!(store.version(), 3);
+    for tab in [&b, &c, &d] {
+        assert_eq!(tab.cells(), store.cells());
+    }
+}
+
+// ---- Undo across tabs ----
+
+#[test]
+fn undo_after_a_rebase_restores_the_other_tabs_value() {
+    let (mut store, mut a, mut b) = same_label(ConflictPolicy::LaterWins);
+    // B's entry now starts from A's value: undo restores "from A", not the original.
+    let Step::Applied {
+        changes, skipped, ..
+    } = b.undo()
+    else {
+        panic!()
+    };
+    assert!(skipped.is_empty());
+    assert_eq!(
+        changes,
+        [Change::update(
+            "n1",
+            "attrs/text/text",
+            Some(json!("from B")),
+            Some(json!("from A"))
+        )]
+    );
+    b.commit(&mut store);
+    for message in b.outbox.clone() {
+        a.receive(&message, &store);
+    }
+    assert_eq!(a.get("n1", "attrs/text/text"), Some(json!("from A")));
+    assert_eq!(a.cells(), store.cells());
+}
+
+#[test]
+fn undo_never_overwrites_what_another_tab_changed_since() {
+    let (mut store, mut a, mut b) = same_label(ConflictPolicy::LaterWins);
+    for message in b.outbox.clone() {
+        a.receive(&message, &store);
+    }
+    // A changes the label again after B's commit; B then undoes its label edit.
+    a.set("n1", "attrs/text/text", json!("A again"));
+    a.set("n2", "data/x", json!("A too"));
+    a.commit(&mut store);
+    for message in a.outbox.clone() {
+        b.receive(&message, &store);
+    }
+    let Step::Applied {
+        changes, skipped, ..
+    } = b.undo()
+    else {
+        panic!()
+    };
+    assert!(changes.is_empty());
+    assert_eq!(skipped.len(), 1);
+    assert_eq!(b.get("n1", "attrs/text/text"), Some(json!("A again")));
+    assert!(!b.commit(&mut store));
+    assert_eq!(b.cells(), store.cells());
+}
+
+#[test]
+fn a_stale_undo_is_a_reported_conflict_never_a_silent_overwrite() {
+    let mut store = store();
+    let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
+    let mut b = Tab::open("B", &store, ConflictPolicy::Ask);
+    b.set("n1", "data/x", json!("B"));
+    b.commit(&mut store);
+    a.receive(&b.outbox[0], &store);
+    // B undoes while A's newer edit of the same path is not integrated yet.
+    a.set("n1", "data/x", json!("A"));
+    a.commit(&mut store);
+    b.undo();
+    b.commit(&mut store);
+    assert_eq!(b.get("n1", "data/x"), Some(json!("A")));
+    assert_eq!(b.conflicts()[0].resolution, Resolution::Unresolved);
+    assert_eq!(b.cells(), store.cells());
+}
+
+#[test]
+fn remote_changes_join_the_history_only_with_the_preference() {
+    let mut store = store();
+    let record = HistoryConfig {
+        record_remote: true,
+        ..HistoryConfig::default()
+    };
+    let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
+    let mut b = Tab::open_with("B", &store, ConflictPolicy::LaterWins, record);
+    let mut c = Tab::open("C", &store, ConflictPolicy::LaterWins);
+    a.set("n1", "data/x", json!("A"));
+    a.commit(&mut store);
+    b.receive(&a.outbox[0], &store);
+    c.receive(&a.outbox[0], &store);
+    assert!(matches!(
+        b.integrations[0].recording,
+        Recording::Entry { .. }
+    ));
+    assert!(matches!(
+        c.integrations[0].recording,
+        Recording::NotRecorded { .. }
+    ));
+    assert!(b.state.history_state().can_undo);
+    assert!(!c.state.history_state().can_undo);
+}
+
+// ---- Property: random interleavings converge and lose nothing ----
+
+#[derive(Debug, Clone)]
+enum Op {
+    /// Tab sets a field of a cell to a fresh value.
+    Edit(usize, usize, usize),
+    Remove(usize, usize),
+    /// Tab adds the cell back if it does not have it.
+    Restore(usize, usize),
+    Commit(usize),
+    /// Tab reads the next message of its inbox.
+    Deliver(usize),
+    /// Tab misses the next message of its inbox.
+    Miss(usize),
+    Undo(usize),
+    Compact,
+}
+
+fn op(tabs: usize) -> impl Strategy<Value = Op> {
+    let tab = 0..tabs;
+    prop_oneof![
+        6 => (tab.clone(), 0..3usize, 0..2usize).prop_map(|(t, c, f)| Op::Edit(t, c, f)),
+        1 => (tab.clone(), 0..3usize).prop_map(|(t, c)| Op::Remove(t, c)),
+        1 => (tab.clone(), 0..3usize).prop_map(|(t, c)| Op::Restore(t, c)),
+        3 => tab.clone().prop_map(Op::Commit),
+        4 => tab.clone().prop_map(Op::Deliver),
+        1 => tab.clone().prop_map(Op::Miss),
+        1 => tab.prop_map(Op::Undo),
+        1 => Just(Op::Compact),
+    ]
+}
+
+const FIELDS: [&str; 2] = ["data/x", "attrs/text/text"];
+
+fn cell_name(index: usize) -> String {
+    format!("c{index}")
+}
+
+fn cell(index: usize, tag: &str) -> Value {
+    json!({ "id": cell_name(index), "attrs": { "text": { "text": tag } }, "data": { "x": tag } })
+}
+
+struct World {
+    store: Store,
+    tabs: Vec<Tab>,
+    inboxes: Vec<VecDeque<String>>,
+    next_value: u64,
+    /// Every edit's unique value, with its cell and field.
+    edits: Vec<(String, &'static str, String)>,
+    /// The values undo steps took back.
+    undone: BTreeSet<String>,
+}
+
+impl World {
+    fn new(tabs: usize, policy: ConflictPolicy) -> Self {
+        let store = Store::new((0..3).map(|index| cell(index, "init")).collect());
+        let tabs = (0..tabs)
+            .map(|index| Tab::open(&format!("tab{index}"), &store, policy))
+            .collect();
+        let inboxes = vec![VecDeque::new(); 3];
+        Self {
+            store,
+            tabs,
+            inboxes,
+            next_value: 0,
+            edits: Vec::new(),
+            undone: BTreeSet::new(),
+        }
+    }
+
+    fn post(&mut self, from: usize) {
+        let outbox = std::mem::take(&mut self.tabs[from].outbox);
+        for message in outbox {
+            for (index, inbox) in self.inboxes.iter_mut().enumerate().take(self.tabs.len()) {
+                if index != from {
+                    inbox.push_back(message.clone());
+                }
+            }
+        }
+    }
+
+    fn apply(&mut self, op: &Op) {
+        match *op {
+            Op::Edit(t, c, f) => {
+                let id = cell_name(c);
+                if self.tabs[t].state.diagram().contains(&id) {
+                    self.next_value += 1;
+                    let value = format!("v{}", self.next_value);
+                    self.tabs[t].set(&id, FIELDS[f], json!(value));
+                    self.edits.push((id, FIELDS[f], value));
+                }
+            }
+            Op::Remove(t, c) => {
+                if let Some(existing) = self.tabs[t].state.diagram().cell(&cell_name(c)) {
+                    let removal = Change::Remove {
+                        cell: existing.clone(),
+                    };
+                    self.tabs[t].local(vec![removal]);
+                }
+            }
+            Op::Restore(t, c) => {
+                if !self.tabs[t].state.diagram().contains(&cell_name(c)) {
+                    self.tabs[t].local(vec![Change::add(cell(c, &format!("tab{t}")))]);
+                }
+            }
+            Op::Commit(t) => {
+                self.tabs[t].commit(&mut self.store);
+            }
+            Op::Deliver(t) => {
+                if let Some(message) = self.inboxes[t].pop_front() {
+                    self.tabs[t].receive(&message, &self.store);
+                }
+            }
+            Op::Miss(t) => {
+                self.inboxes[t].pop_front();
+            }
+            Op::Undo(t) => {
+                if let Step::Applied { changes, .. } = self.tabs[t].undo() {
+                    for change in changes {
+                        if let Change::Update {
+                            before: Some(Value::String(value)),
+                            ..
+                        } = change
+                        {
+                            self.undone.insert(value);
+                        }
+                    }
+                }
+            }
+            Op::Compact => self.store.compact(),
+        }
+        for from in 0..self.tabs.len() {
+            self.post(from);
+        }
+    }
+
+    /// Commits and delivers until every tab is idle.
+    fn settle(&mut self) {
+        for _ in 0..20 {
+            let mut busy = false;
+            for t in 0..self.tabs.len() {
+                busy |= self.tabs[t].commit(&mut self.store);
+                self.post(t);
+            }
+            for t in 0..self.tabs.len() {
+                while let Some(message) = self.inboxes[t].pop_front() {
+                    busy = true;
+                    self.tabs[t].receive(&message, &self.store);
+                    self.post(t);
+                }
+            }
+            if !busy {
+                // Re-announce, as a tab does when it becomes visible again: a tab that
+                // missed the last commit learns it is behind.
+                let hellos: Vec<String> = self
+                    .tabs
+                    .iter()
+                    .map(|tab| tab.session.hello_message())
+                    .collect();
+                let mut behind = false;
+                for (from, hello) in hellos.iter().enumerate() {
+                    for t in 0..self.tabs.len() {
+                        if t != from {
+                            let before = self.tabs[t].session.committed_version();
+                            self.tabs[t].receive(hello, &self.store);
+                            behind |= self.tabs[t].session.committed_version() != before;
+                        }
+                    }
+                }
+                for tab in &mut self.tabs {
+                    tab.outbox.clear(); // the `here` answers
+                }
+                if !behind {
+                    return;
+                }
+            }
+        }
+        panic!("the tabs never settled");
+    }
+}
+
+fn check(ops: Vec<Op>, tabs: usize, policy: ConflictPolicy) -> Result<(), TestCaseError> {
+    let mut world = World::new(tabs, policy);
+    for op in &ops {
+        world.apply(op);
+    }
+    world.settle();
+    let stored = world.store.cells();
+    for tab in &world.tabs {
+        prop_assert_eq!(&tab.cells(), &stored, "tab {}", tab.session.config().tab_id);
+        prop_assert!(tab.session.pending().is_empty());
+        prop_assert_eq!(tab.session.committed_version(), world.store.version());
+    }
+    // No edit is lost: each one was committed, unless its cell was removed or replaced,
+    // an undo took it back, or it lost a conflict (reported).
+    let committed: BTreeSet<(String, String, String)> = world
+        .store
+        .all
+        .iter()
+        .flat_map(|set| set.changes.iter())
+        .filter_map(|change| match change {
+            Change::Update {
+                id,
+                path,
+                after: Some(Value::String(after)),
+                ..
+            } => Some((id.to_string(), path.to_string(), after.clone())),
+            _ => None,
+        })
+        .collect();
+    let churned: BTreeSet<String> = world
+        .store
+        .all
+        .iter()
+        .flat_map(|set| set.changes.iter())
+        .filter(|change| !matches!(change, Change::Update { .. }))
+        .filter_map(|change| change.cell_id().map(str::to_owned))
+        .chain(
+            world
+                .tabs
+                .iter()
+                .flat_map(|tab| tab.conflicts())
+                .map(|conflict| conflict.cell_id),
+        )
+        .collect();
+    for (id, path, value) in &world.edits {
+        let kept = committed.contains(&(id.clone(), path.to_string(), value.clone()));
+        let excused = churned.contains(id) || world.undone.contains(value);
+        prop_assert!(kept || excused, "edit {id}/{path} = {value} was lost");
+    }
+    // Every value in the store was written by someone.
+    let written: BTreeMap<&str, ()> = world
+        .edits
+        .iter()
+        .map(|(_, _, value)| (value.as_str(), ()))
+        .collect();
+    for cell in &stored {
+        for field in [&cell["data"]["x"], &cell["attrs"]["text"]["text"]] {
+            let text = field.as_str().unwrap_or_default();
+            prop_assert!(text == "init" || text.starts_with("tab") || written.contains_key(text));
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn tabs_converge_under_later_wins(tabs in 2..=3usize, ops in prop::collection::vec(op(3), 1..60)) {
+        let ops: Vec<Op> = ops.into_iter().filter(|op| tab_of(op) < tabs).collect();
+        check(ops, tabs, ConflictPolicy::LaterWins)?;
+    }
+
+    #[test]
+    fn tabs_converge_under_ask(tabs in 2..=3usize, ops in prop::collection::vec(op(3), 1..60)) {
+        let ops: Vec<Op> = ops.into_iter().filter(|op| tab_of(op) < tabs).collect();
+        check(ops, tabs, ConflictPolicy::Ask)?;
+    }
+
+    #[test]
+    fn edits_alone_are_never_lost(
+        tabs in 2..=3usize,
+        ops in prop::collection::vec(
+            prop_oneof![
+                4 => (0..3usize, 0..3usize, 0..2usize).prop_map(|(t, c, f)| Op::Edit(t, c, f)),
+                2 => (0..3usize).prop_map(Op::Commit),
+                3 => (0..3usize).prop_map(Op::Deliver),
+                1 => (0..3usize).prop_map(Op::Miss),
+            ],
+            1..60,
+        ),
+    ) {
+        let ops: Vec<Op> = ops.into_iter().filter(|op| tab_of(op) < tabs).collect();
+        let mut world = World::new(tabs, ConflictPolicy::LaterWins);
+        for op in &ops {
+            world.apply(op);
+        }
+        world.settle();
+        // Each path ends with the value of its last committed edit, and every edit was
+        // committed (under `laterWins` a pending edit always survives a rebase).
+        let mut last: BTreeMap<(String, String), Value> = BTreeMap::new();
+        let mut committed = BTreeSet::new();
+        for set in &world.store.all {
+            for change in &set.changes {
+                if let Change::Update { id, path, after: Some(after), .. } = change {
+                    last.insert((id.to_string(), path.to_string()), after.clone());
+                    committed.insert(after.to_string());
+                }
+            }
+        }
+        for (id, path, value) in &world.edits {
+            prop_assert!(committed.contains(&json!(value).to_string()), "edit {}/{} = {} was lost", id, path, value);
+        }
+        for ((id, path), value) in &last {
+            prop_assert_eq!(world.store.diagram.get(id, path).unwrap(), Some(value));
+        }
+        for tab in &world.tabs {
+            prop_assert_eq!(tab.cells(), world.store.cells());
+        }
+    }
+}
+
+fn tab_of(op: &Op) -> usize {
+    match *op {
+        Op::Edit(t, ..)
+        | Op::Remove(t, _)
+        | Op::Restore(t, _)
+        | Op::Commit(t)
+        | Op::Deliver(t)
+        | Op::Miss(t)
+        | Op::Undo(t) => t,
+        Op::Compact => 0,
+    }
+}
