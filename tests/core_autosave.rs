@@ -150,10 +150,7 @@ impl Harness {
             self.pump();
             let stuck = self.engine.next_deadline().is_some_and(|at| at <= self.now)
                 && (self.requests.len(), self.engine.status()) == before
-                && self
-                    .answer
-                    .as_ref()
-                    .map_or(true, |(at, _, _)| *at > self.now);
+                && self.answer.as_ref().is_none_or(|(at, _, _)| *at > self.now);
             assert!(
                 !stuck,
                 "a passed deadline made poll do nothing: a timer would spin"

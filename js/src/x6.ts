@@ -50,23 +50,30 @@ interface ChangeArgs extends CellArgs { key: string; previous?: unknown; current
  * - `batch:start`/`batch:stop` become `state.beginBatch()`/`state.endBatch()`, so one drag
  *   of several nodes is one undo entry;
  * - every change set the state applies that did not come from this graph (undo, redo,
- *   another tab, `applyChanges`) is applied to the graph inside one `batchUpdate`, and the
- *   events this raises are not forwarded back.
+ *   another tab, `applyChanges`, a refresh, a kept-mine conflict) is applied to the graph
+ *   inside one `batchUpdate`, and the events this raises are not forwarded back.
  */
 export function bindGraph(graph: Graph, state: DiagramState, options: BindGraphOptions = {}): () => void {
   const onError = options.onError ?? ((error: unknown, event: CellEvent) =>
     console.error('diagram-state: the state refused an X6 event', event, error));
+  // `applying`: the adapter is writing the state's changes into the graph, so the graph's
+  // events are echoes. `forwarding`: the state is handling a graph event, so the changes it
+  // announces are already in the graph.
   let applying = false;
+  let forwarding = false;
 
   const forward = (event: CellEvent, x6Options?: SignificanceOption) => {
     if (applying) return;
     const eventOptions: EventOptions = {};
     const significance = x6Options?.significance;
     if (significance === 'semantic' || significance === 'visual') eventOptions.significance = significance;
+    forwarding = true;
     try {
       state.handleEvent(event, eventOptions);
     } catch (error) {
       onError(error, event);
+    } finally {
+      forwarding = false;
     }
   };
 
@@ -142,8 +149,10 @@ export function bindGraph(graph: Graph, state: DiagramState, options: BindGraphO
   graph.on('cell:change:*', onChanged);
   graph.on('batch:start', onBatchStart);
   graph.on('batch:stop', onBatchStop);
-  const offChange = state.on('change', ({ origin, changes }: { origin: string; changes: Change[] }) => {
-    if (origin !== 'local') applyToGraph(changes);
+  // Every change the state makes that did not come from this graph: undo/redo, other
+  // tabs, collaborators, a refresh, a kept-mine conflict.
+  const offChange = state.on('change', ({ changes }: { changes: Change[] }) => {
+    if (!forwarding) applyToGraph(changes);
   });
   const offKeyboard = options.keyboard ? bindKeyboard(graph, state) : () => {};
 

@@ -9,7 +9,8 @@ use wasm_bindgen::prelude::*;
 use super::error::js_error;
 
 /// The events a `DiagramState` emits, in the order their names are documented.
-pub(crate) const EVENT_TYPES: &[&str] = &["history", "change", "decision", "save"];
+pub(crate) const EVENT_TYPES: &[&str] =
+    &["history", "change", "decision", "save", "sync", "conflict"];
 
 #[derive(Default)]
 struct Listeners {

@@ -27,3 +27,16 @@ pub(crate) fn to_js_error<E: ErrorCode>(error: E) -> JsValue {
 pub(crate) fn invalid_argument(name: &str, expected: &str) -> JsValue {
     js_error("INVALID_ARGUMENT", &format!("`{name}` must be {expected}"))
 }
+
+/// A store error as a `DiagramStateError`, with `details` when the error carries data
+/// (the stored version of `STALE_VERSION`, the problems of `INVALID_DOCUMENT`, …).
+pub(crate) fn store_error(error: crate::core::storage::StoreError) -> JsValue {
+    let details = error
+        .details()
+        .map(|details| super::convert::to_js(&details));
+    let js = to_js_error(error);
+    if let Some(details) = details {
+        let _ = js_sys::Reflect::set(&js, &JsValue::from_str("details"), &details);
+    }
+    js
+}

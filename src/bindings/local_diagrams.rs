@@ -17,10 +17,9 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
-use super::error::{invalid_argument, js_error, to_js_error};
-use crate::core::storage::{
-    DiagramStore, MemoryStore, NewDiagram, OplogWindow, StorageType, StoreError,
-};
+use super::diagram_state::DiagramStateJs;
+use super::error::{invalid_argument, js_error, store_error};
+use crate::core::storage::{DiagramStore, MemoryStore, NewDiagram, OplogWindow, StorageType};
 use crate::platform::clock::BrowserClock;
 use crate::platform::indexed_db::{IndexedDbStore, LocalStore, Notify, OpenOptions};
 
@@ -349,6 +348,65 @@ impl LocalDiagrams {
         })
     }
 
+    /// Opens the diagram `id` for editing on this directory's connection: a `DiagramState`
+    /// loaded from the store, which commits every change as it happens and follows other
+    /// tabs editing the same diagram. `options` are those of `DiagramState.open` without
+    /// `diagramId`, `cells`, `version` and `storage`. Rejects with `DIAGRAM_NOT_FOUND`, or
+    /// `CORRUPT_RECORDS` (listing them in `error.details`) rather than open a diagram
+    /// partly.
+    ///
+    /// ```js
+    /// const state = await diagrams.openDiagram(entry.id, { maxHistory: 200 });
+    /// const unbind = bindGraph(graph, state);
+    /// ```
+    #[wasm_bindgen(js_name = openDiagram, unchecked_return_type = "Promise<DiagramState>")]
+    pub fn open_diagram(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        #[wasm_bindgen(
+            unchecked_optional_param_type = "Omit<OpenOptions, 'diagramId' | 'cells' | 'version' | 'storage'>"
+        )]
+        options: JsValue,
+    ) -> Promise {
+        let opened = (|| {
+            let id = string_argument(&id, "id")?;
+            let options = if options.is_undefined() || options.is_null() {
+                js_sys::Object::new().into()
+            } else {
+                options
+            };
+            let save = super::autosave_options::save_callback(&options)?;
+            let mut options: super::options::OpenOptions = {
+                let with_id =
+                    js_sys::Object::assign(&js_sys::Object::new(), options.unchecked_ref());
+                Reflect::set(
+                    &with_id,
+                    &JsValue::from_str("diagramId"),
+                    &JsValue::from_str(&id),
+                )
+                .map_err(|_| invalid_argument("options", "an object"))?;
+                super::convert::from_js(&with_id, "options")?
+            };
+            if options.storage.is_some() || options.db_name.is_some() {
+                return Err(invalid_argument(
+                    "options",
+                    "without `storage` or `dbName` (the directory's store is used)",
+                ));
+            }
+            options.diagram_id = id;
+            Ok((options, save))
+        })();
+        let (options, save) = match opened {
+            Ok(opened) => opened,
+            Err(error) => return Promise::reject(&error),
+        };
+        let store = Rc::clone(&self.store);
+        run(async move {
+            let state = DiagramStateJs::open_with(options, save, Some(store)).await?;
+            Ok(state.into())
+        })
+    }
+
     /// Closes the directory's connection; later calls reject with `STORE_CLOSED`.
     ///
     /// ```js
@@ -381,15 +439,6 @@ impl LocalDiagrams {
             LocalStore::IndexedDb(_) => "indexeddb".to_owned(),
             LocalStore::Memory(_) => "memory".to_owned(),
         }
-    }
-}
-
-impl LocalDiagrams {
-    /// The store behind this directory, to build the editor's `DiagramState` on the same
-    /// connection.
-    #[allow(dead_code)]
-    pub(crate) fn store(&self) -> Rc<LocalStore> {
-        Rc::clone(&self.store)
     }
 }
 
@@ -531,16 +580,6 @@ fn read_document(value: &JsValue) -> Result<Value, JsValue> {
         })?;
     serde_json::from_str(&text)
         .map_err(|error| js_error("INVALID_DOCUMENT", &format!("invalid X6 document: {error}")))
-}
-
-/// A store error as a `DiagramStateError`, with `details` when the error carries data.
-fn store_error(error: StoreError) -> JsValue {
-    let details = error.details().and_then(|details| plain(&details).ok());
-    let js = to_js_error(error);
-    if let Some(details) = details {
-        let _ = Reflect::set(&js, &JsValue::from_str("details"), &details);
-    }
-    js
 }
 
 /// Plain objects and arrays (never `Map`s) for JavaScript.

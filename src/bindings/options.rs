@@ -6,6 +6,7 @@ use serde_json::Value;
 use super::autosave_options::AutoSaveOptions;
 use crate::core::filter::{FilterError, VisualFilter};
 use crate::core::history::HistoryConfig;
+use crate::core::sync::ConflictPolicy;
 
 /// `DiagramState.open` options as JSON (functions such as `autosave.save` are read apart).
 #[derive(Debug, Deserialize)]
@@ -31,6 +32,14 @@ pub(crate) struct OpenOptions {
     pub filter: FilterOptions,
     /// Auto-save to the editor's server (`save` is read apart).
     pub autosave: Option<AutoSaveOptions>,
+    /// `'indexeddb'`: load the diagram from IndexedDB, commit every change to it and follow
+    /// other tabs. Absent: the state lives in memory only.
+    pub storage: Option<String>,
+    /// The IndexedDB database name (default `diagram-state`).
+    pub db_name: Option<String>,
+    /// How a same-path conflict with another tab is settled: `laterWins` (default) or `ask`.
+    #[serde(default)]
+    pub conflict_policy: ConflictPolicy,
 }
 
 /// `filter` options: extra rules, and whether TMI-UX's defaults apply.

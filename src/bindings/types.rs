@@ -94,6 +94,27 @@ export interface OpenOptions {
   mergeIntervalMs?: number;
   filter?: { defaults?: boolean; rules?: VisualRule[]; excludedEvents?: string[] };
   autosave?: AutoSaveOptions;
+  /** `'indexeddb'`: load from IndexedDB, commit every change, follow other tabs. */
+  storage?: 'indexeddb';
+  /** The IndexedDB database name (default `'diagram-state'`). */
+  dbName?: string;
+  /** How a same-path conflict with another tab is settled (default `'laterWins'`). */
+  conflictPolicy?: 'laterWins' | 'ask';
+}
+
+/** Cross-tab sync and local storage (Rust `SyncStatus` and the link around it). */
+export interface SyncStatus {
+  tabId: string; committedVersion: number; pendingSets: number; committing: boolean; peers: number;
+  ignored: Record<string, number>; resyncs: number; conflicts: number; lastMessageAt: number | null;
+  leader: boolean; channel: boolean; storage: 'indexeddb' | 'memory';
+  error: { code: string; message: string; retryable: boolean } | null;
+}
+
+/** A conflict with another tab (Rust `Conflict`): absent `local`/`remote` mean missing. */
+export interface TabConflict {
+  kind: 'samePath' | 'removedRemotely' | 'updatedRemotely' | 'addedTwice';
+  cellId: string; path?: string; local?: unknown; remote?: unknown;
+  resolution: 'keptLocal' | 'keptRemote' | 'unresolved';
 }
 
 /** `autosave` options: the save callback and its schedule, all times in milliseconds. */
@@ -177,6 +198,8 @@ export interface DiagramStateEvents {
   change: { origin: Origin; changes: Change[]; version: number };
   decision: EventOutcome & { autosave: AutoSaveDecision | null };
   save: AutoSaveStatus;
+  sync: SyncStatus;
+  conflict: TabConflict;
 }
 
 /** The name of a `DiagramState` event. */

@@ -78,7 +78,7 @@ impl DiagramStateJs {
         };
         let origin = options.origin.unwrap_or(Origin::Local);
         let (outcome, before) = {
-            let mut session = self.session()?;
+            let mut session = self.inner.session()?;
             let before = session.core.history_state();
             let outcome = session
                 .core
@@ -86,16 +86,20 @@ impl DiagramStateJs {
                 .map_err(to_js_error)?;
             (outcome, before)
         };
-        let autosave = self.trigger_autosave(&outcome.applied, recorded_kind(&outcome.recording));
-        if self.emitter.has_listeners("decision") {
+        let autosave = self
+            .inner
+            .trigger_autosave(&outcome.applied, recorded_kind(&outcome.recording));
+        if self.inner.emitter.has_listeners("decision") {
             let payload = DecisionEvent {
                 outcome: &outcome,
                 autosave,
             };
-            self.emitter.emit("decision", &to_js(&payload));
+            self.inner.emitter.emit("decision", &to_js(&payload));
         }
-        self.announce_changes(origin_name(origin), &outcome.applied, outcome.version);
-        self.announce_history(before, outcome.history);
+        self.inner.after_local_change(&outcome.applied);
+        self.inner
+            .announce_changes(origin_name(origin), &outcome.applied, outcome.version);
+        self.inner.announce_history(before, outcome.history);
         Ok(to_js(&outcome))
     }
 
@@ -116,7 +120,7 @@ impl DiagramStateJs {
             from_js(&origin, "origin")?
         };
         let (outcome, before) = {
-            let mut session = self.session()?;
+            let mut session = self.inner.session()?;
             let before = session.core.history_state();
             let outcome = session
                 .core
@@ -126,10 +130,13 @@ impl DiagramStateJs {
         };
         if origin == Origin::Tab {
             // Another tab's edit is not on the server yet either; a collaborator's is.
-            self.trigger_autosave(&outcome.applied, recorded_kind(&outcome.recording));
+            self.inner
+                .trigger_autosave(&outcome.applied, recorded_kind(&outcome.recording));
         }
-        self.announce_changes(origin_name(origin), &outcome.applied, outcome.version);
-        self.announce_history(before, outcome.history);
+        self.inner.after_local_change(&outcome.applied);
+        self.inner
+            .announce_changes(origin_name(origin), &outcome.applied, outcome.version);
+        self.inner.announce_history(before, outcome.history);
         Ok(to_js(&outcome))
     }
 
@@ -138,11 +145,11 @@ impl DiagramStateJs {
     #[wasm_bindgen(js_name = beginBatch, unchecked_return_type = "HistoryState")]
     pub fn begin_batch(&self) -> Result<JsValue, JsValue> {
         let (before, after) = {
-            let mut session = self.session()?;
+            let mut session = self.inner.session()?;
             let before = session.core.history_state();
             (before, session.core.begin_batch())
         };
-        self.announce_history(before, after);
+        self.inner.announce_history(before, after);
         Ok(to_js(&after))
     }
 
@@ -153,12 +160,12 @@ impl DiagramStateJs {
     #[wasm_bindgen(js_name = endBatch, unchecked_return_type = "Recording")]
     pub fn end_batch(&self) -> Result<JsValue, JsValue> {
         let (recording, before, after) = {
-            let mut session = self.session()?;
+            let mut session = self.inner.session()?;
             let before = session.core.history_state();
             let recording = session.core.end_batch().map_err(to_js_error)?;
             (recording, before, session.core.history_state())
         };
-        self.announce_history(before, after);
+        self.inner.announce_history(before, after);
         Ok(to_js(&recording))
     }
 
@@ -185,7 +192,7 @@ impl DiagramStateJs {
 impl DiagramStateJs {
     fn step(&self, undo: bool) -> Result<JsValue, JsValue> {
         let (outcome, before): (StepOutcome, _) = {
-            let mut session = self.session()?;
+            let mut session = self.inner.session()?;
             let before = session.core.history_state();
             let outcome = if undo {
                 session.core.undo()
@@ -199,10 +206,12 @@ impl DiagramStateJs {
             Step::Empty | Step::ServerRequest { .. } => (&[][..], None),
         };
         if !changes.is_empty() {
-            self.trigger_autosave(changes, kind);
+            self.inner.after_local_change(changes);
+            self.inner.trigger_autosave(changes, kind);
         }
-        self.announce_changes("history", changes, outcome.version);
-        self.announce_history(before, outcome.history);
+        self.inner
+            .announce_changes("history", changes, outcome.version);
+        self.inner.announce_history(before, outcome.history);
         Ok(to_js(&outcome))
     }
 }

@@ -60,7 +60,7 @@ impl DiagramStateJs {
     ) -> Result<JsValue, JsValue> {
         let options: HistoryOptions = from_js(&options, "options")?;
         let (before, after) = {
-            let mut session = self.session()?;
+            let mut session = self.inner.session()?;
             let current = *session.core.history().config();
             let merge_interval = match options.merge_interval_ms {
                 None => current.merge_interval,
@@ -85,7 +85,7 @@ impl DiagramStateJs {
             let before = session.core.history_state();
             (before, session.core.set_history_config(config))
         };
-        self.announce_history(before, after);
+        self.inner.announce_history(before, after);
         Ok(to_js(&after))
     }
 
@@ -94,7 +94,7 @@ impl DiagramStateJs {
     /// the next redo the last of `redo`).
     #[wasm_bindgen(js_name = historyEntries, unchecked_return_type = "HistoryEntries")]
     pub fn history_entries(&self) -> Result<JsValue, JsValue> {
-        let session = self.session()?;
+        let session = self.inner.session()?;
         let history = session.core.history();
         Ok(to_js(&Entries {
             undo: history.undo_entries().map(EntrySummary::from).collect(),
@@ -129,11 +129,11 @@ impl DiagramStateJs {
         change: impl FnOnce(&mut crate::core::state::DiagramState) -> crate::core::history::HistoryState,
     ) -> Result<JsValue, JsValue> {
         let (before, after) = {
-            let mut session = self.session()?;
+            let mut session = self.inner.session()?;
             let before = session.core.history_state();
             (before, change(&mut session.core))
         };
-        self.announce_history(before, after);
+        self.inner.announce_history(before, after);
         Ok(to_js(&after))
     }
 }

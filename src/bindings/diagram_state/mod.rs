@@ -9,6 +9,8 @@ mod editing;
 mod history;
 mod rules;
 mod saving;
+mod sync_api;
+mod tab_sync;
 
 use std::cell::{RefCell, RefMut};
 use std::rc::Rc;
@@ -18,17 +20,26 @@ use wasm_bindgen::prelude::*;
 
 use super::convert::{from_js, to_js};
 use super::emitter::Emitter;
+use super::error::store_error;
 use super::error::{js_error, to_js_error};
 use super::options::OpenOptions;
 use crate::core::history::HistoryState;
 use crate::core::model::Change;
 use crate::core::state::DiagramState as CoreState;
+use crate::core::storage::DiagramStore;
+use crate::core::sync::{Conflict, SessionConfig, SyncSession};
+use crate::platform::autosave_driver::random_seed;
 use crate::platform::clock::BrowserClock;
+use crate::platform::indexed_db::{IndexedDbStore, LocalStore, OpenOptions as StoreOptions};
 
 /// What an open diagram holds.
 struct Session {
     diagram_id: String,
     core: CoreState,
+    /// Cross-tab sync, for a diagram kept in local storage.
+    sync: Option<SyncSession>,
+    /// Conflicts with other tabs left for the user (policy `ask`).
+    conflicts: Vec<Conflict>,
 }
 
 /// The client-side state of one open diagram: what each X6 change means (semantic or
@@ -48,10 +59,18 @@ struct Session {
 /// input and then changes nothing. After `dispose()` every method throws `DISPOSED`.
 #[wasm_bindgen(js_name = DiagramState)]
 pub struct DiagramStateJs {
-    session: Rc<RefCell<Option<Session>>>,
+    inner: Rc<Inner>,
+}
+
+/// What the class holds, shared with its timers and asynchronous tasks (which hold it
+/// weakly, so a disposed or collected state stops them).
+pub(super) struct Inner {
+    session: RefCell<Option<Session>>,
     emitter: Emitter,
     /// Auto-save to the editor's server, when `autosave` was given.
     autosave: RefCell<Option<saving::AutoSave>>,
+    /// The store, the channel and the leader election, for a diagram in local storage.
+    link: RefCell<Option<Rc<tab_sync::Link>>>,
 }
 
 /// The payload of a `change` event.
@@ -76,7 +95,11 @@ impl DiagramStateJs {
     ///   `save(request)` receives `{ diagramId, baseVersion, cells, changesSinceBase, cause,
     ///   attempt }` and answers (or resolves to) `{ status: 'saved', version }`,
     ///   `{ status: 'conflict', serverVersion, serverCells? }` or
-    ///   `{ status: 'failed', retryable, message }`.
+    ///   `{ status: 'failed', retryable, message }`;
+    /// - `storage: 'indexeddb'` (and `dbName`): load the diagram from IndexedDB, commit every
+    ///   change to it as it happens and follow other tabs on the same diagram
+    ///   (`LocalDiagrams.openDiagram` does the same on the directory's connection);
+    ///   `conflictPolicy`: `'laterWins'` (default) or `'ask'`.
     ///
     /// Throws `INVALID_ARGUMENT` for missing or mistyped options (unknown option names
     /// included), `INVALID_PATTERN`/`DUPLICATE_RULE` for bad rules, and the cell error codes
@@ -90,63 +113,51 @@ impl DiagramStateJs {
     ) -> Result<DiagramStateJs, JsValue> {
         let save = super::autosave_options::save_callback(&options)?;
         let options: OpenOptions = from_js(&options, "options")?;
-        if options.diagram_id.is_empty() {
-            return Err(js_error(
-                "INVALID_ARGUMENT",
-                "`options.diagramId` must not be empty",
-            ));
-        }
-        let config = options
-            .history_config()
-            .map_err(|message| js_error("INVALID_ARGUMENT", &message))?;
-        let filter = options.filter.build().map_err(to_js_error)?;
-        let mut core = CoreState::with_settings(BrowserClock, filter, config);
-        core.load(options.cells, options.version)
-            .map_err(to_js_error)?;
-        let engine = match (&options.autosave, save) {
-            (Some(autosave), Some(save)) => {
-                Some((autosave.engine(&options.diagram_id, options.version)?, save))
+        match options.storage.as_deref() {
+            None => Self::open_with(options, save, None).await,
+            Some("indexeddb") => {
+                let mut store_options = StoreOptions::default();
+                if let Some(name) = &options.db_name {
+                    store_options.name.clone_from(name);
+                }
+                let store = IndexedDbStore::open(store_options)
+                    .await
+                    .map_err(store_error)?;
+                Self::open_with(options, save, Some(Rc::new(LocalStore::IndexedDb(store)))).await
             }
-            _ => None,
-        };
-        let state = Self {
-            session: Rc::new(RefCell::new(Some(Session {
-                diagram_id: options.diagram_id,
-                core,
-            }))),
-            emitter: Emitter::default(),
-            autosave: RefCell::new(None),
-        };
-        if let Some((engine, save)) = engine {
-            state.start_autosave(engine, save);
+            Some(other) => Err(js_error(
+                "INVALID_ARGUMENT",
+                &format!(
+                    "`options.storage` must be 'indexeddb' (or open through LocalDiagrams.openDiagram), not '{other}'"
+                ),
+            )),
         }
-        Ok(state)
     }
 
     /// The id of the diagram.
     #[wasm_bindgen(getter, js_name = diagramId)]
     pub fn diagram_id(&self) -> Result<String, JsValue> {
-        Ok(self.session()?.diagram_id.clone())
+        Ok(self.inner.session()?.diagram_id.clone())
     }
 
     /// The diagram's version: it grows by one with every applied change set, undo or redo.
     #[wasm_bindgen(getter)]
     pub fn version(&self) -> Result<f64, JsValue> {
         // Versions stay far below 2^53, where numbers are exact.
-        Ok(self.session()?.core.diagram().version() as f64)
+        Ok(self.inner.session()?.core.diagram().version() as f64)
     }
 
     /// The history's state: `{ canUndo, canRedo, undoSize, redoSize, lastKind,
     /// collaborating, batchDepth }`.
     #[wasm_bindgen(getter, js_name = historyState, unchecked_return_type = "HistoryState")]
     pub fn history_state(&self) -> Result<JsValue, JsValue> {
-        Ok(to_js(&self.session()?.core.history_state()))
+        Ok(to_js(&self.inner.session()?.core.history_state()))
     }
 
     /// The semantic cells, ordered by id: what is saved and synced (no visual-only state).
     #[wasm_bindgen(unchecked_return_type = "Cell[]")]
     pub fn cells(&self) -> Result<JsValue, JsValue> {
-        let session = self.session()?;
+        let session = self.inner.session()?;
         let cells: Vec<_> = session.core.diagram().cells().map(|cell| &**cell).collect();
         Ok(to_js(&cells))
     }
@@ -154,7 +165,7 @@ impl DiagramStateJs {
     /// The semantic diagram as `{ version, cells }`.
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "DiagramSnapshot")]
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
-        Ok(to_js(self.session()?.core.diagram()))
+        Ok(to_js(self.inner.session()?.core.diagram()))
     }
 
     /// Listens to an event and returns a function that stops listening:
@@ -164,7 +175,9 @@ impl DiagramStateJs {
     /// - `decision`: the `EventOutcome` of every `handleEvent`, visual-only ones included:
     ///   which filter rule dropped which path, plus `autosave`, the auto-save decision tree's
     ///   verdict and path (for a debugging or decision panel);
-    /// - `save`: the auto-save status (`AutoSaveStatus`) whenever it changes.
+    /// - `save`: the auto-save status (`AutoSaveStatus`) whenever it changes;
+    /// - `sync`: the cross-tab and local-storage status (`SyncStatus`) whenever it changes;
+    /// - `conflict`: each conflict with another tab (`TabConflict`), settled or not.
     ///
     /// Throws `UNKNOWN_EVENT` for another name and `INVALID_ARGUMENT` when `listener` is
     /// not a function.
@@ -178,9 +191,9 @@ impl DiagramStateJs {
         #[wasm_bindgen(unchecked_param_type = "DiagramStateEventName")] event: JsValue,
         #[wasm_bindgen(unchecked_param_type = "(payload: any) => void")] listener: JsValue,
     ) -> Result<JsValue, JsValue> {
-        self.session()?;
+        self.inner.session()?;
         let event = super::convert::required_string(&event, "event")?;
-        self.emitter.subscribe(&event, listener)
+        self.inner.emitter.subscribe(&event, listener)
     }
 
     /// Releases the diagram: listeners, auto-save timers and page listeners are dropped
@@ -189,19 +202,95 @@ impl DiagramStateJs {
     /// Call `free()` afterwards (or let the garbage collector do it) to release the wasm
     /// memory of the object itself. Calling `dispose()` twice is harmless.
     pub fn dispose(&self) {
-        self.emitter.clear();
-        self.autosave.borrow_mut().take();
-        self.session.borrow_mut().take();
+        self.inner.close_link();
+        self.inner.emitter.clear();
+        self.inner.autosave.borrow_mut().take();
+        self.inner.session.borrow_mut().take();
     }
 
     /// Whether `dispose()` was called.
     #[wasm_bindgen(getter)]
     pub fn disposed(&self) -> bool {
-        self.session.borrow().is_none()
+        self.inner.session.borrow().is_none()
     }
 }
 
 impl DiagramStateJs {
+    /// Opens a diagram from `options`, loading it from `store` when there is one (and then
+    /// committing every change to it and following other tabs).
+    pub(crate) async fn open_with(
+        options: OpenOptions,
+        save: Option<js_sys::Function>,
+        store: Option<Rc<LocalStore>>,
+    ) -> Result<DiagramStateJs, JsValue> {
+        if options.diagram_id.is_empty() {
+            return Err(js_error(
+                "INVALID_ARGUMENT",
+                "`options.diagramId` must not be empty",
+            ));
+        }
+        let config = options
+            .history_config()
+            .map_err(|message| js_error("INVALID_ARGUMENT", &message))?;
+        let filter = options.filter.build().map_err(to_js_error)?;
+        let mut core = CoreState::with_settings(BrowserClock, filter, config);
+        let (cells, version, public_version) = match &store {
+            None => (options.cells, options.version, None),
+            Some(store) => {
+                if !options.cells.is_empty() || options.version != 0 {
+                    return Err(js_error(
+                        "INVALID_ARGUMENT",
+                        "`cells` and `version` come from the store when it is given; create the diagram with LocalDiagrams first",
+                    ));
+                }
+                let loaded = store
+                    .load(&options.diagram_id)
+                    .await
+                    .and_then(|loaded| loaded.into_complete())
+                    .map_err(store_error)?;
+                (loaded.cells, loaded.version, loaded.entry.public_version)
+            }
+        };
+        core.load(cells, version).map_err(to_js_error)?;
+        let engine = match (&options.autosave, save) {
+            (Some(autosave), Some(save)) => {
+                let base = public_version.unwrap_or(version);
+                Some((autosave.engine(&options.diagram_id, base)?, save))
+            }
+            _ => None,
+        };
+        let tab_id = format!("tab-{:013x}", random_seed());
+        let sync = store.as_ref().map(|_| {
+            let mut config = SessionConfig::new(options.diagram_id.clone(), tab_id.clone());
+            config.policy = options.conflict_policy;
+            SyncSession::new(config, version)
+        });
+        let state = Self {
+            inner: Rc::new(Inner {
+                session: RefCell::new(Some(Session {
+                    diagram_id: options.diagram_id.clone(),
+                    core,
+                    sync,
+                    conflicts: Vec::new(),
+                })),
+                emitter: Emitter::default(),
+                autosave: RefCell::new(None),
+                link: RefCell::new(None),
+            }),
+        };
+        if let Some(store) = store {
+            let link = tab_sync::Link::start(&state.inner, store, options.diagram_id, tab_id);
+            state.inner.link.replace(Some(link));
+            state.inner.announce_tab();
+        }
+        if let Some((engine, save)) = engine {
+            state.start_autosave(engine, save);
+        }
+        Ok(state)
+    }
+}
+
+impl Inner {
     /// The open session, or `DISPOSED`.
     fn session(&self) -> Result<RefMut<'_, Session>, JsValue> {
         RefMut::filter_map(self.session.borrow_mut(), Option::as_mut)

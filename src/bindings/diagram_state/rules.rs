@@ -24,7 +24,7 @@ impl DiagramStateJs {
     /// The visual rules in the order they are tried: `[{ id, pattern }]`.
     #[wasm_bindgen(unchecked_return_type = "VisualRule[]")]
     pub fn rules(&self) -> Result<JsValue, JsValue> {
-        Ok(to_js(self.session()?.core.filter().rules()))
+        Ok(to_js(self.inner.session()?.core.filter().rules()))
     }
 
     /// Adds a visual rule: paths its pattern covers (`*` = one segment, `**` = any number;
@@ -42,7 +42,8 @@ impl DiagramStateJs {
     ) -> Result<(), JsValue> {
         let id = required_string(&id, "id")?;
         let pattern = required_string(&pattern, "pattern")?;
-        self.session()?
+        self.inner
+            .session()?
             .core
             .filter_mut()
             .add_rule(&id, &pattern)
@@ -56,7 +57,8 @@ impl DiagramStateJs {
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
     ) -> Result<(), JsValue> {
         let id = required_string(&id, "id")?;
-        self.session()?
+        self.inner
+            .session()?
             .core
             .filter_mut()
             .remove_rule(&id)
@@ -79,7 +81,7 @@ impl DiagramStateJs {
         #[wasm_bindgen(unchecked_param_type = "string[]")] paths: JsValue,
     ) -> Result<JsValue, JsValue> {
         let paths: Vec<String> = from_js(&paths, "paths")?;
-        let session = self.session()?;
+        let session = self.inner.session()?;
         let filter = session.core.filter();
         let verdicts: Vec<PathVerdict<'_>> = paths
             .iter()
@@ -104,7 +106,7 @@ impl DiagramStateJs {
         #[wasm_bindgen(unchecked_param_type = "string[]")] paths: JsValue,
     ) -> Result<u32, JsValue> {
         let paths: Vec<String> = from_js(&paths, "paths")?;
-        let session = self.session()?;
+        let session = self.inner.session()?;
         let filter = session.core.filter();
         let visual = paths
             .iter()

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use super::DiagramStateJs;
+use super::{DiagramStateJs, Inner};
 use crate::bindings::convert::{from_js, required_string, to_js};
 use crate::bindings::error::{js_error, to_js_error};
 use crate::core::autosave::{
@@ -39,23 +39,25 @@ struct ContextUpdate {
 impl DiagramStateJs {
     /// Starts auto-saving with `engine` through the editor's `save` callback.
     pub(super) fn start_autosave(&self, engine: AutoSaveEngine, save: js_sys::Function) {
-        let session = Rc::downgrade(&self.session);
+        let inner = Rc::downgrade(&self.inner);
         let cells = move || -> Option<Vec<Value>> {
-            let session = session.upgrade()?;
-            let session = session.try_borrow().ok()?;
+            let inner = inner.upgrade()?;
+            let session = inner.session.try_borrow().ok()?;
             let cells = session.as_ref()?.core.diagram().cells();
             Some(cells.map(|cell| (**cell).clone()).collect())
         };
-        let emitter = self.emitter.clone();
+        let emitter = self.inner.emitter.clone();
         let on_status = move |status: &_| emitter.emit("save", &to_js(status));
         let driver = Rc::new(AutoSaveDriver::new(engine, save, cells, on_status));
         let _page_listeners = flush_on_page_hide(&driver);
-        self.autosave.replace(Some(AutoSave {
+        self.inner.autosave.replace(Some(AutoSave {
             driver,
             _page_listeners,
         }));
     }
+}
 
+impl Inner {
     /// Tells auto-save about applied changes, and returns its decision (`None` without
     /// auto-save).
     pub(super) fn trigger_autosave(
@@ -67,7 +69,7 @@ impl DiagramStateJs {
         Some(driver.trigger(Trigger::history(changes.to_vec(), kind)))
     }
 
-    fn driver(&self) -> Option<Rc<AutoSaveDriver>> {
+    pub(super) fn driver(&self) -> Option<Rc<AutoSaveDriver>> {
         self.autosave
             .borrow()
             .as_ref()
@@ -124,8 +126,9 @@ impl DiagramStateJs {
     /// `{ state: 'conflict', serverVersion }`; the `save` event sends it on every change.
     #[wasm_bindgen(getter, js_name = saveStatus, unchecked_return_type = "AutoSaveSnapshot | null")]
     pub fn save_status(&self) -> Result<JsValue, JsValue> {
-        self.session()?;
+        self.inner.session()?;
         Ok(self
+            .inner
             .driver()
             .map_or(JsValue::NULL, |driver| to_js(&driver.snapshot())))
     }
@@ -136,13 +139,13 @@ impl DiagramStateJs {
     /// `SAVE_SKIPPED` with the decision's reason (e.g. collaborating).
     #[wasm_bindgen(js_name = saveNow)]
     pub fn save_now(&self) -> Result<(), JsValue> {
-        self.require_driver()?.save_now().map_err(to_js_error)
+        self.inner.require_driver()?.save_now().map_err(to_js_error)
     }
 
     /// Starts a last save at once if there are unsaved changes (the package calls it on
     /// `pagehide` and when the page is hidden). Returns whether a save was started.
     pub fn flush(&self) -> Result<bool, JsValue> {
-        Ok(self.require_driver()?.flush())
+        Ok(self.inner.require_driver()?.flush())
     }
 
     /// Resolves a version conflict: `'refresh'` adopts the server's state (its cells, when
@@ -159,7 +162,7 @@ impl DiagramStateJs {
         resolution: JsValue,
     ) -> Result<JsValue, JsValue> {
         let resolution: ConflictResolution = from_js(&resolution, "resolution")?;
-        let driver = self.require_driver()?;
+        let driver = self.inner.require_driver()?;
         let outcome = driver.resolve_conflict(resolution).map_err(to_js_error)?;
         if let ResolutionOutcome::Refresh {
             server_version,
@@ -167,7 +170,7 @@ impl DiagramStateJs {
             ..
         } = &outcome
         {
-            self.replace_cells(cells.clone(), *server_version)?;
+            self.inner.replace_cells(cells.clone(), *server_version)?;
         }
         Ok(to_js(&outcome))
     }
@@ -181,7 +184,7 @@ impl DiagramStateJs {
         #[wasm_bindgen(unchecked_param_type = "string")] label: JsValue,
     ) -> Result<JsValue, JsValue> {
         let label = required_string(&label, "label")?;
-        let driver = self.require_driver()?;
+        let driver = self.inner.require_driver()?;
         Ok(to_js(&driver.trigger(Trigger::ExternalDirty { label })))
     }
 
@@ -195,8 +198,8 @@ impl DiagramStateJs {
         #[wasm_bindgen(unchecked_param_type = "EditorContextUpdate")] update: JsValue,
     ) -> Result<(), JsValue> {
         let update: ContextUpdate = from_js(&update, "update")?;
-        let Some(driver) = self.driver() else {
-            self.session()?;
+        let Some(driver) = self.inner.driver() else {
+            self.inner.session()?;
             return Ok(());
         };
         let mut context = driver.context();
@@ -225,16 +228,17 @@ impl DiagramStateJs {
     }
 }
 
-impl DiagramStateJs {
+impl Inner {
     /// Replaces the cells (a refresh) and tells listeners: the changes reach the graph as
     /// `remote` ones, and the history starts afresh.
-    fn replace_cells(&self, cells: Vec<Value>, version: u64) -> Result<(), JsValue> {
+    fn replace_cells(self: &Rc<Self>, cells: Vec<Value>, version: u64) -> Result<(), JsValue> {
         let (changes, before, after) = {
             let mut session = self.session()?;
             let before = session.core.history_state();
             let changes = session.core.replace(cells, version).map_err(to_js_error)?;
             (changes, before, session.core.history_state())
         };
+        self.after_local_change(&changes);
         self.announce_changes("remote", &changes, version);
         self.announce_history(before, after);
         Ok(())

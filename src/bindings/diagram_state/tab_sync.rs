@@ -1,0 +1,440 @@
+//! A diagram kept in local storage: every semantic change set is committed to the store as
+//! it happens, and other tabs on the same diagram follow over a BroadcastChannel (gap
+//! repair from the op log, resync from the store, field-level merge). One tab per diagram
+//! is the leader that auto-saves to the server.
+//!
+//! The rules live in the core ([`SyncSession`], [`DiagramState::integrate_remote`]); this
+//! file only moves data between them, the store, the channel and the JavaScript events.
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::rc::{Rc, Weak};
+
+use gloo::events::EventListener;
+use gloo::timers::callback::Timeout;
+use serde::Serialize;
+use wasm_bindgen_futures::spawn_local;
+
+use super::Inner;
+use crate::bindings::convert::to_js;
+use crate::core::clock::Clock;
+use crate::core::model::Change;
+use crate::core::state::{DiagramState as CoreState, Integration};
+use crate::core::storage::{Commit, DiagramStore, OplogSince, StoreError};
+use crate::core::sync::{Action, CommittedSet, SyncSession, SyncStatus};
+use crate::platform::broadcast::{BroadcastTransport, Incoming};
+use crate::platform::clock::BrowserClock;
+use crate::platform::indexed_db::LocalStore;
+use crate::platform::leader::LeaderElection;
+
+/// The longest wait before retrying a failed commit (quota, a transient error).
+const MAX_RETRY_DELAY_MS: u32 = 30_000;
+
+/// The store, the channel and the leader election of one open diagram.
+pub(super) struct Link {
+    pub(super) store: Rc<LocalStore>,
+    pub(super) diagram_id: String,
+    pub(super) tab_id: String,
+    transport: RefCell<Option<BroadcastTransport>>,
+    leader: RefCell<Option<LeaderElection>>,
+    is_leader: Cell<bool>,
+    /// The last commit error, until a commit succeeds.
+    error: RefCell<Option<StoreProblem>>,
+    failures: Cell<u32>,
+    retry: RefCell<Option<Timeout>>,
+    /// A resync asked for while a commit was in flight, run when it settles.
+    resync_wanted: Cell<bool>,
+    _listeners: RefCell<Vec<EventListener>>,
+}
+
+/// A store error as the sync status shows it.
+#[derive(Debug, Clone, Serialize)]
+struct StoreProblem {
+    code: &'static str,
+    message: String,
+    retryable: bool,
+}
+
+/// The payload of the `sync` event and of `syncStatus`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub(super) struct SyncEvent<'a> {
+    #[serde(flatten)]
+    status: SyncStatus,
+    /// Whether this tab is the one that auto-saves to the server.
+    leader: bool,
+    /// Whether the BroadcastChannel is open (other tabs can follow).
+    channel: bool,
+    /// `indexeddb` or `memory`.
+    storage: &'a str,
+    /// The last commit error, `null` once a commit succeeds.
+    error: Option<StoreProblem>,
+}
+
+impl Link {
+    /// Starts the link: opens the channel, announces this tab, stands for leader and
+    /// re-announces whenever the page becomes visible again.
+    pub(super) fn start(
+        inner: &Rc<Inner>,
+        store: Rc<LocalStore>,
+        diagram_id: String,
+        tab_id: String,
+    ) -> Rc<Self> {
+        let link = Rc::new(Self {
+            store,
+            diagram_id,
+            tab_id,
+            transport: RefCell::new(None),
+            leader: RefCell::new(None),
+            is_leader: Cell::new(false),
+            error: RefCell::new(None),
+            failures: Cell::new(0),
+            retry: RefCell::new(None),
+            resync_wanted: Cell::new(false),
+            _listeners: RefCell::new(Vec::new()),
+        });
+        let weak = Rc::downgrade(inner);
+        let transport = BroadcastTransport::open(&link.diagram_id, move |incoming| {
+            on_incoming(&weak, incoming);
+        });
+        match transport {
+            Ok(transport) => {
+                link.transport.replace(Some(transport));
+            }
+            Err(error) => web_sys::console::warn_1(
+                &format!("diagram-state: other tabs will not follow this one: {error}").into(),
+            ),
+        }
+        let weak = Rc::downgrade(inner);
+        let leader = LeaderElection::start(&link.diagram_id, &link.tab_id, move |leading| {
+            if let Some(inner) = weak.upgrade() {
+                inner.on_leadership(leading);
+            }
+        });
+        match leader {
+            Ok(leader) => {
+                link.leader.replace(Some(leader));
+            }
+            Err(error) => {
+                // No election possible: this tab saves, like a tab alone.
+                link.is_leader.set(true);
+                web_sys::console::warn_1(&format!("diagram-state: {error}").into());
+            }
+        }
+        if let Some(document) = web_sys::window().and_then(|window| window.document()) {
+            let weak = Rc::downgrade(inner);
+            let watched = document.clone();
+            let listener = EventListener::new(&document, "visibilitychange", move |_| {
+                let visible = watched.visibility_state() == web_sys::VisibilityState::Visible;
+                if let Some(inner) = weak.upgrade().filter(|_| visible) {
+                    inner.announce_tab();
+                }
+            });
+            link._listeners.borrow_mut().push(listener);
+        }
+        link
+    }
+
+    /// Posts a message to the other tabs (a lost post only delays them: they repair gaps).
+    fn post(&self, text: &str) {
+        if let Some(transport) = self.transport.borrow().as_ref() {
+            if let Err(error) = transport.post(text) {
+                web_sys::console::warn_1(&format!("diagram-state: {error}").into());
+            }
+        }
+    }
+
+    fn storage_name(&self) -> &'static str {
+        match *self.store {
+            LocalStore::IndexedDb(_) => "indexeddb",
+            LocalStore::Memory(_) => "memory",
+        }
+    }
+}
+
+impl Inner {
+    fn link(&self) -> Option<Rc<Link>> {
+        self.link.borrow().clone()
+    }
+
+    /// Runs `work` on the sync session and the core state, if both are still there.
+    fn with_sync<R>(&self, work: impl FnOnce(&mut SyncSession, &mut CoreState) -> R) -> Option<R> {
+        let mut guard = self.session.try_borrow_mut().ok()?;
+        let session = guard.as_mut()?;
+        let sync = session.sync.as_mut()?;
+        Some(work(sync, &mut session.core))
+    }
+
+    /// Queues a local change set (an edit, an undo, a redo) for the store and starts
+    /// committing. Without a store this does nothing.
+    pub(super) fn after_local_change(self: &Rc<Self>, changes: &[Change]) {
+        if changes.is_empty() || self.link().is_none() {
+            return;
+        }
+        self.with_sync(|sync, _| sync.record_local(changes.to_vec()));
+        spawn_local(commit_pending(Rc::downgrade(self)));
+    }
+
+    /// Announces this tab (its committed version) to the others.
+    pub(super) fn announce_tab(&self) {
+        if let (Some(link), Some(hello)) =
+            (self.link(), self.with_sync(|sync, _| sync.hello_message()))
+        {
+            link.post(&hello);
+        }
+    }
+
+    /// Says goodbye to the other tabs and stops the link (dispose).
+    pub(super) fn close_link(&self) {
+        let bye = self.with_sync(|sync, _| sync.bye_message());
+        if let Some(link) = self.link.borrow_mut().take() {
+            if let Some(bye) = bye {
+                link.post(&bye);
+            }
+        }
+    }
+
+    /// The sync status as the `sync` event sends it, or `None` without a store.
+    pub(super) fn sync_event(&self) -> Option<serde_json::Value> {
+        let link = self.link()?;
+        let status = self.with_sync(|sync, _| sync.status())?;
+        let event = SyncEvent {
+            status,
+            leader: link.is_leader.get(),
+            channel: link.transport.borrow().is_some(),
+            storage: link.storage_name(),
+            error: link.error.borrow().clone(),
+        };
+        serde_json::to_value(&event).ok()
+    }
+
+    fn emit_sync(&self) {
+        if let Some(event) = self.sync_event() {
+            self.emitter.emit("sync", &to_js(&event));
+        }
+    }
+
+    fn on_leadership(&self, leading: bool) {
+        if let Some(link) = self.link() {
+            link.is_leader.set(leading);
+        }
+        // A follower's auto-save waits as if offline; it saves when it becomes the leader.
+        if let Some(driver) = self.driver() {
+            let online = web_sys::window().is_none_or(|window| window.navigator().on_line());
+            driver.set_online(leading && online);
+        }
+        self.emit_sync();
+    }
+
+    /// Applies what integrating another tab's changes did to the listeners: the view
+    /// changes (origin `tab`), the history, the conflicts and auto-save.
+    fn announce_integration(
+        &self,
+        integration: Integration,
+        before: crate::core::history::HistoryState,
+    ) {
+        self.announce_changes("tab", &integration.view, integration.version);
+        self.announce_history(before, integration.history);
+        for conflict in &integration.conflicts {
+            self.emitter.emit("conflict", &to_js(conflict));
+        }
+        if let Ok(mut guard) = self.session.try_borrow_mut() {
+            if let Some(session) = guard.as_mut() {
+                session
+                    .conflicts
+                    .extend(integration.conflicts.into_iter().filter(|conflict| {
+                        conflict.resolution == crate::core::sync::Resolution::Unresolved
+                    }));
+            }
+        }
+        if !integration.view.is_empty() {
+            self.trigger_autosave(&integration.view, None);
+        }
+    }
+
+    fn integrate(&self, set: CommittedSet) {
+        let result = self.with_sync(|sync, core| {
+            let before = core.history_state();
+            sync.integrate(core, set)
+                .map(|integration| (integration, before))
+        });
+        match result {
+            Some(Ok((Some(integration), before))) => self.announce_integration(integration, before),
+            Some(Ok((None, _))) | None => {}
+            Some(Err(error)) => {
+                web_sys::console::error_1(
+                    &format!("diagram-state: {error}; reloading the diagram").into(),
+                );
+                if let Some(link) = self.link() {
+                    link.resync_wanted.set(true);
+                }
+            }
+        }
+    }
+
+    fn resynced(&self, version: u64, cells: Vec<serde_json::Value>) {
+        let result = self.with_sync(|sync, core| {
+            let before = core.history_state();
+            sync.resynced(core, version, cells)
+                .map(|integration| (integration, before))
+        });
+        match result {
+            Some(Ok((integration, before))) => self.announce_integration(integration, before),
+            Some(Err(error)) => {
+                web_sys::console::error_1(&format!("diagram-state: resync failed: {error}").into())
+            }
+            None => {}
+        }
+    }
+
+    fn commit_failed(&self, weak: Weak<Inner>, link: &Link, error: &StoreError) {
+        self.with_sync(|sync, _| sync.on_commit_failed());
+        let retryable = error.is_retryable();
+        link.error.replace(Some(StoreProblem {
+            code: crate::core::error::ErrorCode::code(error),
+            message: error.to_string(),
+            retryable,
+        }));
+        if retryable {
+            // Keep the changes (they are in memory and in the history) and try again later.
+            let failures = link.failures.get().saturating_add(1);
+            link.failures.set(failures);
+            let delay = 1_000u32
+                .saturating_mul(1 << failures.min(5))
+                .min(MAX_RETRY_DELAY_MS);
+            link.retry.replace(Some(Timeout::new(delay, move || {
+                spawn_local(commit_pending(weak))
+            })));
+        }
+    }
+}
+
+fn on_incoming(weak: &Weak<Inner>, incoming: Incoming) {
+    let Some(inner) = weak.upgrade() else { return };
+    let now = BrowserClock.now();
+    let actions = inner.with_sync(|sync, _| match incoming {
+        Incoming::Text(text) => sync.on_message(&text, now),
+        Incoming::Unreadable => sync.on_unreadable(),
+    });
+    if let Some(actions) = actions {
+        spawn_local(run_actions(weak.clone(), actions));
+    }
+}
+
+/// Commits the pending change sets, one commit at a time, until none are left: rebasing
+/// on `STALE_VERSION`, retrying later on a retryable failure.
+async fn commit_pending(weak: Weak<Inner>) {
+    loop {
+        let Some(inner) = weak.upgrade() else { return };
+        let Some(link) = inner.link() else { return };
+        let commit = inner.with_sync(|sync, core| {
+            let request = sync.next_commit()?;
+            Some(Commit::from_diagram(
+                &link.diagram_id,
+                request.base,
+                &link.tab_id,
+                request.changes,
+                core.diagram(),
+            ))
+        });
+        let Some(Some(commit)) = commit else { return };
+        inner.emit_sync();
+        drop(inner);
+        let result = link.store.commit(&commit).await;
+        let Some(inner) = weak.upgrade() else { return };
+        match result {
+            Ok(version) => {
+                link.failures.set(0);
+                link.error.replace(None);
+                match inner.with_sync(|sync, _| sync.on_commit_ok(version)) {
+                    Some(Ok(Some(message))) => link.post(&message),
+                    Some(Ok(None)) | None => {}
+                    Some(Err(error)) => {
+                        web_sys::console::error_1(
+                            &format!("diagram-state: {error}; reloading").into(),
+                        );
+                        link.resync_wanted.set(true);
+                    }
+                }
+            }
+            Err(StoreError::StaleVersion { stored, .. }) => {
+                let actions = inner
+                    .with_sync(|sync, _| sync.on_stale(stored))
+                    .unwrap_or_default();
+                link.resync_wanted.set(false);
+                drop(inner);
+                run_actions(weak.clone(), actions).await;
+                continue;
+            }
+            Err(error) => {
+                inner.commit_failed(weak.clone(), &link, &error);
+                inner.emit_sync();
+                return;
+            }
+        }
+        drop(inner);
+        let actions = if link.resync_wanted.take() {
+            vec![Action::Resync]
+        } else {
+            Vec::new()
+        };
+        // Runs the wanted resync, and reports the status either way.
+        run_actions(weak.clone(), actions).await;
+    }
+}
+
+/// Does what the sync session asked, in order; reads from the store where needed.
+async fn run_actions(weak: Weak<Inner>, actions: Vec<Action>) {
+    let mut queue: VecDeque<Action> = actions.into();
+    while let Some(action) = queue.pop_front() {
+        let Some(inner) = weak.upgrade() else { return };
+        let Some(link) = inner.link() else { return };
+        match action {
+            Action::Ignore { .. } | Action::PeerJoined { .. } | Action::PeerLeft { .. } => {}
+            Action::Post { message } => link.post(&message),
+            Action::Integrate { set } => inner.integrate(set),
+            Action::RepairGap { after, up_to } => {
+                drop(inner);
+                let read = link.store.oplog_since(&link.diagram_id, after).await;
+                let Some(inner) = weak.upgrade() else { return };
+                let more = match read {
+                    Ok(OplogSince::Records { records }) => {
+                        let sets = records
+                            .into_iter()
+                            .filter(|record| record.version <= up_to)
+                            .map(|record| CommittedSet {
+                                version: record.version,
+                                tab_id: record.tab_id,
+                                changes: record.changes,
+                            })
+                            .collect();
+                        inner.with_sync(|sync, _| sync.on_oplog(sets))
+                    }
+                    Ok(OplogSince::NotCovered { .. }) | Err(_) => {
+                        inner.with_sync(|sync, _| sync.on_oplog_missing())
+                    }
+                };
+                queue.extend(more.unwrap_or_default());
+            }
+            Action::Resync => {
+                let committing = inner.with_sync(|sync, _| sync.status().committing);
+                if committing == Some(true) {
+                    link.resync_wanted.set(true);
+                    continue;
+                }
+                drop(inner);
+                let loaded = link.store.load(&link.diagram_id).await;
+                let Some(inner) = weak.upgrade() else { return };
+                match loaded.and_then(|loaded| loaded.into_complete()) {
+                    Ok(loaded) => inner.resynced(loaded.version, loaded.cells),
+                    Err(error) => web_sys::console::error_1(
+                        &format!("diagram-state: cannot reload the diagram: {error}").into(),
+                    ),
+                }
+            }
+        }
+    }
+    if let Some(inner) = weak.upgrade() {
+        inner.emit_sync();
+    }
+}
