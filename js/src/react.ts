@@ -13,7 +13,7 @@
  * @module
  */
 import { useSyncExternalStore } from 'react';
-import type { DiagramState, HistoryState } from './diagram_state.js';
+import type { AutoSaveSnapshot, DiagramState, HistoryState, SyncStatus, TabConflict } from './diagram_state.js';
 
 /** What {@link useDiagramState} returns: a snapshot of the state plus its actions. */
 export interface DiagramStateView {
@@ -27,15 +27,31 @@ export interface DiagramStateView {
   canRedo: boolean;
   /** The diagram's version (0 when not ready). */
   version: number;
+  /** Auto-save to the server, or `null` without `autosave`. */
+  save: AutoSaveSnapshot | null;
+  /** Local storage and cross-tab sync, or `null` for a state without storage. */
+  sync: SyncStatus | null;
+  /** Conflicts with other tabs waiting for the user (policy `ask`). */
+  conflicts: TabConflict[];
   /** Undoes the latest entry (does nothing when not ready). */
   undo: () => void;
   /** Redoes the latest undone entry (does nothing when not ready). */
   redo: () => void;
+  /** Saves to the server now (throws when auto-save is not configured). */
+  saveNow: () => void;
+  /** Resolves a server version conflict. */
+  resolveConflict: (resolution: 'refresh' | 'overwrite' | 'cancel') => void;
+  /** Settles conflict `index` with another tab. */
+  resolveTabConflict: (index: number, choice: 'mine' | 'theirs') => void;
 }
 
-type Snapshot = Omit<DiagramStateView, 'undo' | 'redo'>;
+type Actions = 'undo' | 'redo' | 'saveNow' | 'resolveConflict' | 'resolveTabConflict';
+type Snapshot = Omit<DiagramStateView, Actions>;
 
-const NOT_READY: Snapshot = { ready: false, history: null, canUndo: false, canRedo: false, version: 0 };
+const NOT_READY: Snapshot = {
+  ready: false, history: null, canUndo: false, canRedo: false, version: 0, save: null, sync: null, conflicts: [],
+};
+const EVENTS = ['history', 'change', 'save', 'sync', 'conflict'] as const;
 
 /** One subscription per state, shared by every component that uses it. */
 interface Store {
@@ -48,7 +64,16 @@ const stores = new WeakMap<DiagramState, Store>();
 function read(state: DiagramState): Snapshot {
   if (state.disposed) return NOT_READY;
   const history = state.historyState as HistoryState;
-  return { ready: true, history, canUndo: history.canUndo, canRedo: history.canRedo, version: state.version };
+  return {
+    ready: true,
+    history,
+    canUndo: history.canUndo,
+    canRedo: history.canRedo,
+    version: state.version,
+    save: state.saveStatus as AutoSaveSnapshot | null,
+    sync: state.syncStatus as SyncStatus | null,
+    conflicts: state.conflicts as TabConflict[],
+  };
 }
 
 function storeOf(state: DiagramState): Store {
@@ -65,7 +90,7 @@ function storeOf(state: DiagramState): Store {
     subscribe(notify) {
       listeners.add(notify);
       if (listeners.size === 1 && !state.disposed) {
-        off = [state.on('history', refresh), state.on('change', refresh)];
+        off = EVENTS.map((event) => state.on(event, refresh));
         created.snapshot = read(state);
       }
       return () => {
@@ -85,8 +110,9 @@ const noop = () => () => {};
 
 /**
  * Subscribes a component to `state` (a `DiagramState`, or `null`/`undefined` while it is
- * still opening) with `useSyncExternalStore`. Errors thrown by `undo`/`redo` (for example
- * `BATCH_OPEN` in the middle of a drag) propagate to the caller.
+ * still opening) with `useSyncExternalStore`: it re-renders on history, change, save,
+ * sync and conflict events. Errors thrown by the actions (for example `BATCH_OPEN` from
+ * `undo` in the middle of a drag) propagate to the caller.
  */
 export function useDiagramState(state: DiagramState | null | undefined): DiagramStateView {
   const store = state ? storeOf(state) : null;
@@ -95,13 +121,13 @@ export function useDiagramState(state: DiagramState | null | undefined): Diagram
     () => (store ? store.snapshot : NOT_READY),
     () => NOT_READY,
   );
+  const live = () => (state && !state.disposed ? state : null);
   return {
     ...snapshot,
-    undo: () => {
-      if (state && !state.disposed) state.undo();
-    },
-    redo: () => {
-      if (state && !state.disposed) state.redo();
-    },
+    undo: () => void live()?.undo(),
+    redo: () => void live()?.redo(),
+    saveNow: () => live()?.saveNow(),
+    resolveConflict: (resolution) => void live()?.resolveConflict(resolution),
+    resolveTabConflict: (index, choice) => void live()?.resolveTabConflict(index, choice),
   };
 }

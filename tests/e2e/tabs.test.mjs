@@ -46,6 +46,25 @@ async function converged(pages, timeoutMs = 10000) {
   }
 }
 
+/** Holds a readwrite transaction on the database `db` for `ms` from `page`, so that commits
+ * made meanwhile queue up behind it and land one after the other. Resolves when it ends. */
+function holdDatabase(page, db, ms) {
+  return page.evaluate(([name, duration]) => new Promise((release, fail) => {
+    const open = indexedDB.open(name);
+    open.onerror = () => fail(open.error);
+    open.onsuccess = () => {
+      const database = open.result;
+      const tx = database.transaction(['diagrams', 'cells', 'oplog'], 'readwrite');
+      const until = performance.now() + duration;
+      const keepBusy = () => {
+        if (performance.now() < until) tx.objectStore('diagrams').count().onsuccess = keepBusy;
+      };
+      keepBusy();
+      tx.oncomplete = () => { database.close(); release(); };
+    };
+  }), [db, ms]);
+}
+
 const unique = () => `db-${Date.now()}-${Math.random().toString(36).slice(2)}`;
 
 test('tab A sets X while tab B sets Y: every tab and the store keep both', async () => {
@@ -192,3 +211,29 @@ test('with the ask policy, a same-path conflict waits for the user and keep-mine
 });
 
 const final0 = (cells) => cells.n0.name;
+
+for (const policy of ['laterWins', 'ask']) {
+  test(`two commits of the same field queued at once converge (${policy})`, async () => {
+    const db = unique();
+    const a = await openTab(db, policy);
+    const b = await openTab(db, policy);
+    const holder = await openTab(db, policy);
+    const id = await a.evaluate(() => window.tab.create(1));
+    await a.evaluate((d) => window.tab.open(d), id);
+    await b.evaluate((d) => window.tab.open(d), id);
+    const held = holdDatabase(holder, db, 500);
+    await a.waitForTimeout(100);
+    await b.evaluate(() => window.tab.setData('n0', 'name', 'B'));
+    await a.evaluate(() => window.tab.setData('n0', 'name', 'A'));
+    await held;
+    await Promise.all([a, b].map((page) => page.evaluate(() => window.tab.acknowledged())));
+    const final = await converged([a, b]);
+    const fresh = await openTab(db, policy);
+    await fresh.evaluate((d) => window.tab.open(d), id);
+    assert.deepEqual((await fresh.evaluate(() => window.tab.snapshot())).state, final, 'the store holds what the tabs show');
+    const conflicts = [...(await a.evaluate(() => window.tab.conflicts())), ...(await b.evaluate(() => window.tab.conflicts()))];
+    if (policy === 'ask') assert.equal(conflicts.length, 1, 'the later tab asks');
+    else assert.equal(final.n0.name, 'A', 'the later commit wins');
+    await Promise.all([a, b, holder, fresh].map((page) => page.close()));
+  });
+}

@@ -7,7 +7,7 @@ use super::DiagramStateJs;
 use crate::bindings::convert::{from_js, to_js};
 use crate::bindings::error::to_js_error;
 use crate::core::autosave::AutoSaveDecision;
-use crate::core::filter::Significance;
+use crate::core::filter::{Reason, Significance};
 use crate::core::history::{OperationKind, Origin, Recording};
 use crate::core::model::{CellEvent, Change};
 use crate::core::state::{EventOutcome, Step, StepOutcome};
@@ -86,9 +86,19 @@ impl DiagramStateJs {
                 .map_err(to_js_error)?;
             (outcome, before)
         };
-        let autosave = self
-            .inner
-            .trigger_autosave(&outcome.applied, recorded_kind(&outcome.recording));
+        // An event excluded whole (`cell:change:tools`) is no change to the diagram at all:
+        // it does not go through auto-save's decision tree.
+        let excluded = !outcome.decisions.is_empty()
+            && outcome
+                .decisions
+                .iter()
+                .all(|decision| decision.reason == Reason::ExcludedEvent);
+        let autosave = if excluded {
+            None
+        } else {
+            self.inner
+                .trigger_autosave(&outcome.applied, recorded_kind(&outcome.recording))
+        };
         if self.inner.emitter.has_listeners("decision") {
             let payload = DecisionEvent {
                 outcome: &outcome,
