@@ -1,7 +1,7 @@
-// Completes the package.json that wasm-pack wrote in ../pkg: the entry points of the X6
-// adapter and the React hook (compiled by tsc next to it), their peer dependencies, and
-// the files to publish.
-import { readFile, writeFile } from 'node:fs/promises';
+// Completes the package that wasm-pack wrote in ../pkg: the entry points of the X6 adapter
+// and the React hook (compiled by tsc next to it), their peer dependencies, the files to
+// publish, and the package's README.
+import { copyFile, readFile, writeFile } from 'node:fs/promises';
 
 const path = new URL('../pkg/package.json', import.meta.url);
 const pkg = JSON.parse(await readFile(path, 'utf8'));
@@ -19,4 +19,6 @@ pkg.peerDependenciesMeta = { '@antv/x6': { optional: true }, react: { optional: 
 pkg.sideEffects = ['./diagram_state.js', './snippets/*'];
 
 await writeFile(path, `${JSON.stringify(pkg, null, 2)}\n`);
+// The package's own README (an integration example), not the repository's.
+await copyFile(new URL('./README.md', import.meta.url), new URL('../pkg/README.md', import.meta.url));
 console.log(`pkg/package.json: exports ${Object.keys(pkg.exports).join(', ')}`);

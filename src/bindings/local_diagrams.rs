@@ -584,9 +584,7 @@ fn read_document(value: &JsValue) -> Result<Value, JsValue> {
 
 /// Plain objects and arrays (never `Map`s) for JavaScript.
 fn plain<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|error| js_error("STORAGE_ERROR", &error.to_string()))
+    Ok(super::convert::to_js(value))
 }
 
 /// A large JSON value (a document) as plain objects, through JSON text: one `JSON.parse`

@@ -316,7 +316,14 @@ fn read_answer(value: JsValue) -> SaveResult {
     if value.is_undefined() {
         return SaveResult::no_answer();
     }
-    match serde_wasm_bindgen::from_value::<Value>(value) {
+    // Through JSON text, like every value the package reads: cycles, BigInts and deep
+    // nesting fail here instead of recursing.
+    let answer = js_sys::JSON::stringify(&value)
+        .ok()
+        .and_then(|text| text.as_string())
+        .ok_or_else(|| "it cannot be written as JSON".to_owned())
+        .and_then(|text| serde_json::from_str::<Value>(&text).map_err(|error| error.to_string()));
+    match answer {
         Ok(answer) => SaveResult::from_answer(&answer),
         Err(error) => SaveResult::failed(
             false,
