@@ -142,11 +142,6 @@ impl Diagram {
         Ok(())
     }
 
-    /// Sets the version, e.g. to the store's or the server's after a reload.
-    pub(crate) fn set_version(&mut self, version: u64) {
-        self.version = version;
-    }
-
     /// Counts one more applied set of changes.
     pub(crate) fn bump_version(&mut self) {
         self.version = self.version.saturating_add(1);

@@ -22,7 +22,6 @@ mod diagram;
 mod diff;
 mod error;
 mod event;
-mod replace;
 pub(crate) mod serde_forms;
 mod shared_str;
 pub mod value_path;

@@ -7,6 +7,7 @@ use crate::core::clock::Clock;
 use crate::core::filter::VisualFilter;
 use crate::core::history::{History, HistoryConfig, HistoryState};
 use crate::core::model::{Change, Diagram};
+use crate::core::sync::cell_diff::diagram_changes;
 
 /// One diagram as the editor edits it: the semantic [`Diagram`], the [`VisualFilter`]
 /// that keeps visual-only changes out of it, and its [`History`].
@@ -71,11 +72,11 @@ impl DiagramState {
     /// for the editor to apply to X6 as remote changes. Like a load, the history is
     /// cleared. On a malformed cell or duplicate id nothing changes.
     pub fn replace(&mut self, cells: Vec<Value>, version: u64) -> Result<Vec<Change>, StateError> {
-        let changes = self.diagram.changes_to(&cells)?;
-        let applied = self.diagram.apply_all(changes)?;
-        self.diagram.set_version(version);
+        let target = Diagram::from_cells(cells, version)?;
+        let changes = diagram_changes(&self.diagram, &target);
+        self.diagram = target;
         self.history.reset_for_load();
-        Ok(applied)
+        Ok(changes)
     }
 
     /// The semantic diagram.
