@@ -29,6 +29,14 @@ for (const seed of [1, 2, 3]) {
   });
 }
 
+test('the directory: 1,000 random calls reject only with typed errors, and it still works', async () => {
+  const report = await page.evaluate(() => window.fuzzDirectory(7, 1000));
+  console.log(`directory: ${report.calls} calls, ${report.succeeded} succeeded, codes ${JSON.stringify(report.codes)}`);
+  assert.deepEqual(report.untyped, []);
+  assert.equal(report.usable, true);
+  assert.ok(Object.keys(report.codes).length >= 3, "the inputs reached several checks");
+});
+
 test('no uncaught errors in the page', () => {
   assert.deepEqual(browser.errors, []);
 });

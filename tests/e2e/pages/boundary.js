@@ -123,6 +123,13 @@ async function fuzz(seed, rounds) {
     ['countVisualPaths', () => state.countVisualPaths(gen.pick([[gen.strings()], gen.value()]))],
     ['configureHistory', () => state.configureHistory(gen.pick([gen.value(), { maxHistory: gen.value() }, { mergeIntervalMs: gen.value() }]))],
     ['parsePath', () => api.parsePath(gen.pick([gen.strings(), gen.value()]))],
+    ['saveNow', () => state.saveNow()],
+    ['flush', () => state.flush()],
+    ['resolveConflict', () => state.resolveConflict(gen.pick(['refresh', 'overwrite', 'cancel', gen.value()]))],
+    ['markDirty', () => state.markDirty(gen.pick([gen.strings(), gen.value()]))],
+    ['updateEditorContext', () => state.updateEditorContext(gen.pick([gen.value(), { loading: gen.value() }, { ids: gen.value() }]))],
+    ['resolveTabConflict', () => state.resolveTabConflict(gen.value(), gen.pick(['mine', 'theirs', gen.value()]))],
+    ['getters', () => [state.conflicts, state.syncStatus, state.saveStatus, state.historyState, state.version]],
   ];
   for (let i = 0; i < rounds; i += 1) {
     const [name, call] = gen.pick(entryPoints);
@@ -147,5 +154,42 @@ async function fuzz(seed, rounds) {
   return { ...report, usable, disposedCode: (() => { try { state.undo(); } catch (error) { return error.code; } })() };
 }
 
+/** The directory's entry points, which answer with promises: every rejection must be a
+ * typed error, and the directory must still work afterwards. */
+async function fuzzDirectory(seed, rounds) {
+  const random = prng(seed);
+  const gen = generator(random);
+  const report = { seed, calls: 0, succeeded: 0, codes: {}, untyped: [], changedOnError: [] };
+  const diagrams = await api.LocalDiagrams.open({ storage: 'memory' });
+  const { id } = await diagrams.create({ name: 'fuzz', cells: [{ id: 'a', shape: 'rect' }] });
+  const ids = () => gen.pick([id, gen.strings(), gen.value()]);
+  const calls = [
+    ['open', () => api.LocalDiagrams.open(gen.pick([gen.value(), { storage: gen.value() }, { dbName: gen.value() }]))],
+    ['list', () => diagrams.list()],
+    ['create', () => diagrams.create(gen.pick([gen.value(), { name: gen.value(), cells: gen.value() }, { name: 'x', storageType: gen.value() }]))],
+    ['rename', () => diagrams.rename(ids(), gen.pick([gen.strings(), gen.value()]))],
+    ['duplicate', () => diagrams.duplicate(ids(), gen.pick([undefined, gen.value()]))],
+    ['importDocument', () => diagrams.importDocument(gen.pick([gen.value(), { cells: [gen.value(), gen.value()] }, '{"cells":[{"id":1}]}']), gen.pick([{ name: 'i' }, gen.value()]))],
+    ['exportDocument', () => diagrams.exportDocument(ids())],
+    ['openDiagram', () => diagrams.openDiagram(ids(), gen.pick([undefined, gen.value(), { cells: gen.value() }, { autosave: gen.value() }])).then((state) => state.dispose())],
+  ];
+  for (let i = 0; i < rounds; i += 1) {
+    const [name, call] = gen.pick(calls);
+    report.calls += 1;
+    try {
+      const opened = await call();
+      if (opened && typeof opened.close === 'function' && opened !== diagrams) opened.close();
+      report.succeeded += 1;
+    } catch (error) {
+      if (error?.name === 'DiagramStateError' && typeof error.code === 'string') report.codes[error.code] = (report.codes[error.code] ?? 0) + 1;
+      else report.untyped.push(`${name}: ${error?.name} ${String(error?.message ?? error).slice(0, 200)}`);
+    }
+  }
+  const exported = await diagrams.exportDocument(id);
+  report.usable = exported.cells.length === 1;
+  return report;
+}
+
 window.fuzz = fuzz;
+window.fuzzDirectory = fuzzDirectory;
 window.ready = true;
