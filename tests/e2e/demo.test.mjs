@@ -233,7 +233,7 @@ test('with "ask me", moving the same element in two tabs at once opens the confl
     const open = indexedDB.open('diagram-state');
     open.onsuccess = () => {
       const tx = open.result.transaction(['diagrams', 'cells', 'oplog'], 'readwrite');
-      const until = performance.now() + 800;
+      const until = performance.now() + 2500;
       const keepBusy = () => {
         if (performance.now() < until) tx.objectStore('diagrams').count().onsuccess = keepBusy;
       };
@@ -242,8 +242,7 @@ test('with "ask me", moving the same element in two tabs at once opens the confl
     };
   }));
   await page.waitForTimeout(100);
-  await drag('orders', 0, 90, second);
-  await drag('orders', 0, -60);
+  await Promise.all([drag('orders', 0, 90, second), drag('orders', 0, -60)]);
   await held;
   const tabWithDialog = await Promise.race([page, second].map((tab) =>
     tab.getByTestId('conflict-dialog').waitFor({ timeout: 5000 }).then(() => tab)));
