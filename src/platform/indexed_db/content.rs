@@ -19,6 +19,23 @@ use crate::core::storage::{
     CorruptRecord, LoadedDiagram, OplogRecord, OplogSince, RawCell, RecordStore, StoreError,
 };
 
+/// Reads the cell records of one `getAll` into a collector: text records are decoded,
+/// anything else is kept as corrupt.
+pub(super) fn collect_cells(
+    id: &str,
+    values: impl ExactSizeIterator<Item = Result<JsValue, indexed_db_futures::error::Error>>,
+) -> Result<CellCollector, StoreError> {
+    let mut collector = CellCollector::new(id, values.len());
+    for value in values {
+        let value = value.map_err(from_idb)?;
+        match value.as_string() {
+            Some(text) => collector.push(None, RawCell::Text(&text)),
+            None => collector.push(None, RawCell::NotText(codec::js_type(&value))),
+        }
+    }
+    Ok(collector)
+}
+
 impl IndexedDbStore {
     pub(super) async fn load_diagram(&self, id: &str) -> Result<LoadedDiagram, StoreError> {
         self.check_open()?;
@@ -38,14 +55,7 @@ impl IndexedDbStore {
             .map_err(from_idb)?;
         let record = entry_record(id, stored.await.map_err(from_idb)?)?;
         let values = values.await.map_err(from_idb)?;
-        let mut collector = CellCollector::new(id, values.len());
-        for value in values {
-            let value = value.map_err(from_idb)?;
-            match value.as_string() {
-                Some(text) => collector.push(None, RawCell::Text(&text)),
-                None => collector.push(None, RawCell::NotText(codec::js_type(&value))),
-            }
-        }
+        let collector = collect_cells(id, values)?;
         // Only when something could not be read: the keys name the skipped records.
         let cell_ids: Vec<Option<String>> = if collector.corrupt_positions().is_empty() {
             Vec::new()

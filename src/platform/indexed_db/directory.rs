@@ -16,8 +16,7 @@ use crate::core::clock::Clock;
 use crate::core::model::cell_id;
 use crate::core::storage::{
     checked_id, collect_directory, duplicate_entry, encode_cell, new_entry, validate_cells,
-    CellCollector, CorruptRecords, DiagramEntry, Directory, EntryRecord, EntryUpdate, NewDiagram,
-    RawCell, StoreError,
+    CorruptRecords, DiagramEntry, Directory, EntryRecord, EntryUpdate, NewDiagram, StoreError,
 };
 
 impl IndexedDbStore {
@@ -154,14 +153,7 @@ impl IndexedDbStore {
                 .map_err(from_idb)?;
             let source = entry_record(id, stored.await.map_err(from_idb)?)?;
             let values = values.await.map_err(from_idb)?;
-            let mut collector = CellCollector::new(id, values.len());
-            for value in values {
-                let value = value.map_err(from_idb)?;
-                match value.as_string() {
-                    Some(text) => collector.push(None, RawCell::Text(&text)),
-                    None => collector.push(None, RawCell::NotText(codec::js_type(&value))),
-                }
-            }
+            let collector = super::content::collect_cells(id, values)?;
             let (cells, skipped) = collector.finish(|_| None);
             if let Some(report) = CorruptRecords::from_list(skipped) {
                 return Err(report.into());
