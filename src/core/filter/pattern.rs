@@ -98,6 +98,11 @@ where
         // Every token matched: the path is the matched one or lies beneath it.
         return true;
     };
+    // `**/leaf` at the end (most visual rules, e.g. `attrs/**/filter`): one pass over the
+    // remaining segments instead of backtracking, since anything beneath a match matches.
+    if let (Token::AnyDepth, [Token::Literal(leaf)]) = (token, rest) {
+        return segments.any(|segment| same_segment(segment, leaf));
+    }
     match token {
         Token::Literal(literal) => {
             segments
@@ -168,6 +173,55 @@ mod tests {
         assert!(matches("attrs/body/filter", "attrs/body/filter/args/color"));
         assert!(!matches("attrs/body/filter", "attrs/body"));
         assert!(!matches("attrs/body/stroke", "attrs/body/strokeWidth"));
+    }
+
+    /// The textbook definition, with no shortcut: `**` tries every split.
+    fn reference(pattern: &[&str], path: &[&str]) -> bool {
+        match (pattern.split_first(), path.split_first()) {
+            (None, _) => true,
+            (Some((&"**", rest)), _) => (0..=path.len()).any(|skip| reference(rest, &path[skip..])),
+            (Some(_), None) => false,
+            (Some((&"*", rest)), Some((_, tail))) => reference(rest, tail),
+            (Some((literal, rest)), Some((segment, tail))) => {
+                literal == segment && reference(rest, tail)
+            }
+        }
+    }
+
+    #[test]
+    fn agrees_with_the_textbook_definition_on_every_short_path() {
+        let words = ["attrs", "body", "filter", "x"];
+        let mut paths: Vec<Vec<&str>> = vec![vec![]];
+        for _ in 0..4 {
+            let longer: Vec<Vec<&str>> = paths
+                .iter()
+                .flat_map(|path| {
+                    words
+                        .iter()
+                        .map(move |word| [path.clone(), vec![*word]].concat())
+                })
+                .collect();
+            paths.extend(longer);
+        }
+        paths.retain(|path| !path.is_empty());
+        paths.dedup();
+        for pattern in [
+            "attrs/**/filter",
+            "**/x",
+            "attrs/**",
+            "*/body/**/x",
+            "attrs/*/filter",
+        ] {
+            let compiled = PathPattern::compile(pattern).unwrap();
+            let tokens: Vec<&str> = pattern.split('/').collect();
+            for path in &paths {
+                assert_eq!(
+                    compiled.matches(&path.join("/")),
+                    reference(&tokens, path),
+                    "{pattern} on {path:?}"
+                );
+            }
+        }
     }
 
     #[test]
