@@ -55,6 +55,16 @@ struct StoreProblem {
     retryable: bool,
 }
 
+impl From<&StoreError> for StoreProblem {
+    fn from(error: &StoreError) -> Self {
+        Self {
+            code: crate::core::error::ErrorCode::code(error),
+            message: error.to_string(),
+            retryable: error.is_retryable(),
+        }
+    }
+}
+
 /// The payload of the `sync` event and of `syncStatus`.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -287,14 +297,12 @@ impl Inner {
         }
     }
 
-    fn commit_failed(&self, weak: Weak<Inner>, link: &Link, error: &StoreError) {
+    /// Keeps the pending changes after a failed commit, shows why in the sync status and,
+    /// when the failure may pass, tries again later with a growing delay.
+    fn commit_failed(&self, weak: Weak<Inner>, link: &Link, problem: StoreProblem) {
         self.with_sync(|sync, _| sync.on_commit_failed());
-        let retryable = error.is_retryable();
-        link.error.replace(Some(StoreProblem {
-            code: crate::core::error::ErrorCode::code(error),
-            message: error.to_string(),
-            retryable,
-        }));
+        let retryable = problem.retryable;
+        link.error.replace(Some(problem));
         if retryable {
             // Keep the changes (they are in memory and in the history) and try again later.
             let failures = link.failures.get().saturating_add(1);
@@ -317,12 +325,18 @@ fn on_incoming(weak: &Weak<Inner>, incoming: Incoming) {
         Incoming::Unreadable => sync.on_unreadable(),
     });
     if let Some(actions) = actions {
-        spawn_local(run_actions(weak.clone(), actions));
+        let weak = weak.clone();
+        spawn_local(async move {
+            // A failed resync here is logged; the next commit reports it in the status.
+            run_actions(weak, actions).await;
+        });
     }
 }
 
 /// Commits the pending change sets, one commit at a time, until none are left: rebasing
-/// on `STALE_VERSION`, retrying later on a retryable failure.
+/// on `STALE_VERSION`, retrying later on a retryable failure. A rebase that needs a reload
+/// of the diagram which fails (e.g. `CORRUPT_RECORDS`) is a failed commit too: committing
+/// again at once would only fail the same way, in a loop.
 async fn commit_pending(weak: Weak<Inner>) {
     loop {
         let Some(inner) = weak.upgrade() else { return };
@@ -363,11 +377,16 @@ async fn commit_pending(weak: Weak<Inner>) {
                     .unwrap_or_default();
                 link.resync_wanted.set(false);
                 drop(inner);
-                run_actions(weak.clone(), actions).await;
+                if let Some(problem) = run_actions(weak.clone(), actions).await {
+                    let Some(inner) = weak.upgrade() else { return };
+                    inner.commit_failed(weak.clone(), &link, problem);
+                    inner.emit_sync();
+                    return;
+                }
                 continue;
             }
             Err(error) => {
-                inner.commit_failed(weak.clone(), &link, &error);
+                inner.commit_failed(weak.clone(), &link, StoreProblem::from(&error));
                 inner.emit_sync();
                 return;
             }
@@ -383,12 +402,18 @@ async fn commit_pending(weak: Weak<Inner>) {
     }
 }
 
-/// Does what the sync session asked, in order; reads from the store where needed.
-async fn run_actions(weak: Weak<Inner>, actions: Vec<Action>) {
+/// Does what the sync session asked, in order; reads from the store where needed. Returns
+/// why a reload of the diagram (a resync) failed, if one did.
+async fn run_actions(weak: Weak<Inner>, actions: Vec<Action>) -> Option<StoreProblem> {
+    let mut failed = None;
     let mut queue: VecDeque<Action> = actions.into();
     while let Some(action) = queue.pop_front() {
-        let Some(inner) = weak.upgrade() else { return };
-        let Some(link) = inner.link() else { return };
+        let Some(inner) = weak.upgrade() else {
+            return failed;
+        };
+        let Some(link) = inner.link() else {
+            return failed;
+        };
         match action {
             Action::Ignore { .. } | Action::PeerJoined { .. } | Action::PeerLeft { .. } => {}
             Action::Post { message } => link.post(&message),
@@ -396,7 +421,9 @@ async fn run_actions(weak: Weak<Inner>, actions: Vec<Action>) {
             Action::RepairGap { after, up_to } => {
                 drop(inner);
                 let read = link.store.oplog_since(&link.diagram_id, after).await;
-                let Some(inner) = weak.upgrade() else { return };
+                let Some(inner) = weak.upgrade() else {
+                    return failed;
+                };
                 let more = match read {
                     Ok(OplogSince::Records { records }) => {
                         let sets = records
@@ -424,12 +451,17 @@ async fn run_actions(weak: Weak<Inner>, actions: Vec<Action>) {
                 }
                 drop(inner);
                 let loaded = link.store.load(&link.diagram_id).await;
-                let Some(inner) = weak.upgrade() else { return };
+                let Some(inner) = weak.upgrade() else {
+                    return failed;
+                };
                 match loaded.and_then(|loaded| loaded.into_complete()) {
                     Ok(loaded) => inner.resynced(loaded.version, loaded.cells),
-                    Err(error) => web_sys::console::error_1(
-                        &format!("diagram-state: cannot reload the diagram: {error}").into(),
-                    ),
+                    Err(error) => {
+                        web_sys::console::error_1(
+                            &format!("diagram-state: cannot reload the diagram: {error}").into(),
+                        );
+                        failed = Some(StoreProblem::from(&error));
+                    }
                 }
             }
         }
@@ -437,4 +469,5 @@ async fn run_actions(weak: Weak<Inner>, actions: Vec<Action>) {
     if let Some(inner) = weak.upgrade() {
         inner.emit_sync();
     }
+    failed
 }
