@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use diagram_state::core::error::ErrorCode;
 use diagram_state::core::history::{HistoryConfig, Origin, Recording};
 use diagram_state::core::model::{Change, Diagram};
-use diagram_state::core::state::{DiagramState, Integration, Step};
+use diagram_state::core::state::{DiagramState, Integration, SkipReason, Step};
 use diagram_state::core::sync::{
     Action, CommittedSet, ConflictKind, ConflictPolicy, IgnoredReason, Resolution, SessionConfig,
     SyncError, SyncSession,
@@ -861,6 +861,150 @@ fn a_stale_undo_is_a_reported_conflict_never_a_silent_overwrite() {
     assert_eq!(b.cells(), store.cells());
 }
 
+// ---- Flows between tabs: an edge never outlives the cells it connects ----
+//
+// X6 cannot draw an edge whose source or target cell is missing (it throws when it loads
+// one, and removing a node removes its edges from the graph only), so the diagram must
+// never hold one. Found by the soak (scripts/soak.mjs): a tab undid the addition of a node
+// another tab had just connected a flow to.
+
+fn flow(id: &str, source: &str, target: &str) -> Value {
+    json!({ "id": id, "shape": "edge", "source": { "cell": source, "port": "right" }, "target": { "cell": target } })
+}
+
+/// The edges of `cells` whose source or target cell is not among them.
+fn dangling(cells: &[Value]) -> Vec<String> {
+    let ids: BTreeSet<&str> = cells
+        .iter()
+        .filter_map(|cell| cell["id"].as_str())
+        .collect();
+    cells
+        .iter()
+        .filter(|cell| {
+            ["source", "target"].iter().any(|end| {
+                cell[end]["cell"]
+                    .as_str()
+                    .is_some_and(|id| !ids.contains(id))
+            })
+        })
+        .map(|cell| cell["id"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+fn deliver(from: &mut Tab, to: &mut Tab, store: &Store) {
+    for message in std::mem::take(&mut from.outbox) {
+        to.receive(&message, store);
+    }
+}
+
+#[test]
+fn undoing_an_added_node_keeps_it_while_another_tabs_flow_is_attached() {
+    let mut store = store();
+    let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
+    let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
+    a.local(vec![Change::add(node("n3"))]);
+    a.commit(&mut store);
+    deliver(&mut a, &mut b, &store);
+    b.local(vec![Change::add(flow("f1", "n3", "n1"))]);
+    b.commit(&mut store);
+    deliver(&mut b, &mut a, &store);
+    let Step::Applied {
+        changes, skipped, ..
+    } = a.undo()
+    else {
+        panic!()
+    };
+    assert!(changes.is_empty(), "{changes:?}");
+    assert_eq!(skipped[0].reason, SkipReason::CellConnected);
+    assert!(a.state.diagram().contains("n3"));
+    assert!(!a.commit(&mut store));
+    assert_eq!(dangling(&store.cells()), Vec::<String>::new());
+    assert_eq!(a.cells(), store.cells());
+}
+
+#[test]
+fn undoing_a_flow_removal_skips_it_once_its_node_is_gone() {
+    let mut store = Store::new(vec![node("n1"), node("n2"), flow("f1", "n1", "n2")]);
+    let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
+    let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
+    a.local(vec![Change::remove(flow("f1", "n1", "n2"))]);
+    a.commit(&mut store);
+    deliver(&mut a, &mut b, &store);
+    b.local(vec![Change::remove(node("n2"))]);
+    b.commit(&mut store);
+    deliver(&mut b, &mut a, &store);
+    let Step::Applied {
+        changes, skipped, ..
+    } = a.undo()
+    else {
+        panic!()
+    };
+    assert!(changes.is_empty(), "{changes:?}");
+    assert_eq!(skipped[0].reason, SkipReason::TerminalMissing);
+    assert!(!a.state.diagram().contains("f1"));
+    assert_eq!(dangling(&a.cells()), Vec::<String>::new());
+}
+
+#[test]
+fn a_flow_added_to_a_node_removed_meanwhile_is_dropped_and_reported() {
+    for policy in [ConflictPolicy::LaterWins, ConflictPolicy::Ask] {
+        let mut store = store();
+        let mut a = Tab::open("A", &store, policy);
+        let mut b = Tab::open("B", &store, policy);
+        a.local(vec![Change::remove(node("n1"))]);
+        b.local(vec![Change::add(flow("f1", "n2", "n1"))]);
+        a.commit(&mut store);
+        b.commit(&mut store);
+        assert_eq!(dangling(&store.cells()), Vec::<String>::new(), "{policy:?}");
+        assert!(!b.state.diagram().contains("f1"));
+        let conflicts = b.conflicts();
+        assert_eq!(conflicts.len(), 1, "{policy:?}");
+        assert_eq!(conflicts[0].kind, ConflictKind::RemovedRemotely);
+        assert_eq!(conflicts[0].cell_id, "f1");
+        // Nothing to keep: the flow cannot exist without its target.
+        assert_eq!(conflicts[0].resolution, Resolution::KeptRemote);
+        assert_eq!(b.cells(), store.cells());
+    }
+}
+
+#[test]
+fn removing_a_node_another_tab_just_connected_removes_the_new_flow_too_or_waits() {
+    for policy in [ConflictPolicy::LaterWins, ConflictPolicy::Ask] {
+        let mut store = store();
+        let mut a = Tab::open("A", &store, policy);
+        let mut b = Tab::open("B", &store, policy);
+        a.local(vec![Change::add(flow("f1", "n2", "n1"))]);
+        b.local(vec![Change::remove(node("n1"))]);
+        a.commit(&mut store);
+        b.commit(&mut store);
+        assert_eq!(dangling(&store.cells()), Vec::<String>::new(), "{policy:?}");
+        let conflicts = b.conflicts();
+        assert_eq!(conflicts.len(), 1, "{policy:?}");
+        assert_eq!(conflicts[0].kind, ConflictKind::UpdatedRemotely);
+        assert_eq!(conflicts[0].cell_id, "n1");
+        match policy {
+            ConflictPolicy::LaterWins => {
+                assert_eq!(conflicts[0].resolution, Resolution::KeptLocal);
+                assert!(!b.state.diagram().contains("n1"));
+                assert!(!b.state.diagram().contains("f1"));
+            }
+            ConflictPolicy::Ask => {
+                assert_eq!(conflicts[0].resolution, Resolution::Unresolved);
+                assert!(b.state.diagram().contains("f1"));
+                // Keep mine removes the node with the flow now attached to it.
+                let outcome = b.state.keep_mine(&conflicts[0]).unwrap();
+                b.session.record_local(outcome.applied);
+                assert!(!b.state.diagram().contains("n1"));
+                assert_eq!(dangling(&b.cells()), Vec::<String>::new());
+                b.commit(&mut store);
+            }
+        }
+        assert_eq!(b.cells(), store.cells());
+        deliver(&mut b, &mut a, &store);
+        assert_eq!(a.cells(), store.cells());
+    }
+}
+
 #[test]
 fn remote_changes_join_the_history_only_with_the_preference() {
     let mut store = store();
@@ -1201,4 +1345,34 @@ fn tab_of(op: &Op) -> usize {
         | Op::Undo(t) => t,
         Op::Compact => 0,
     }
+}
+
+#[test]
+fn with_nothing_pending_the_view_redraws_exactly_the_remote_set() {
+    let cells = vec![
+        json!({ "id": "n1", "data": { "x": 1 } }),
+        json!({ "id": "n2", "data": { "x": 2 } }),
+    ];
+    let mut state = DiagramState::with_settings(|| 0.0, Default::default(), Default::default());
+    state.load(cells.clone(), 1).unwrap();
+    let remote = vec![
+        Change::update("n1", "data/x", Some(json!(1)), Some(json!(10))),
+        Change::update("n1", "data/x", Some(json!(10)), Some(json!(11))),
+        Change::add(json!({ "id": "n3", "data": { "x": 3 } })),
+        Change::update("n3", "data/x", Some(json!(3)), Some(json!(30))),
+        Change::remove(json!({ "id": "n2", "data": { "x": 2 } })),
+    ];
+    let integration = state
+        .integrate_remote(&[], remote, ConflictPolicy::LaterWins)
+        .unwrap();
+    let mut graph = Diagram::from_cells(cells, 1).unwrap();
+    graph.apply_all(integration.view).unwrap();
+    let shown: Vec<Value> = graph.cells().map(|cell| (**cell).clone()).collect();
+    let held: Vec<Value> = state
+        .diagram()
+        .cells()
+        .map(|cell| (**cell).clone())
+        .collect();
+    assert_eq!(shown, held);
+    assert_eq!(held.len(), 2);
 }

@@ -65,7 +65,13 @@ impl DiagramState {
         remote: Vec<Change>,
         policy: ConflictPolicy,
     ) -> Result<Integration, StateError> {
-        let before = touched_cells(&self.diagram, pending, &remote);
+        // With nothing pending the view is the remote changes as applied: skip the
+        // snapshot of the touched cells and the diff that a rebase needs.
+        let before = if pending.is_empty() {
+            BTreeMap::new()
+        } else {
+            touched_cells(&self.diagram, pending, &remote)
+        };
         let mut journal = Journal::new(&mut self.diagram);
         let plan = match rebase(&mut journal, pending, remote, policy, &before) {
             Ok(plan) => plan,
@@ -81,6 +87,11 @@ impl DiagramState {
         for (old, new) in &plan.rebased {
             self.history.rebase_change(old, new);
         }
+        let view = if pending.is_empty() {
+            plan.remote.clone()
+        } else {
+            changes_between(&before, &self.diagram)
+        };
         let now = self.clock.now();
         let diagram = &self.diagram;
         let kind_of = |id: &str| diagram.cell(id).map(|cell| cell_kind(cell));
@@ -88,7 +99,7 @@ impl DiagramState {
             .history
             .record(&plan.remote, Origin::Tab, now, &kind_of);
         Ok(Integration {
-            view: changes_between(&before, &self.diagram),
+            view,
             pending: plan.pending,
             conflicts: plan.conflicts,
             recording,
@@ -139,6 +150,22 @@ fn touched_cells(
         .filter_map(Change::cell_id)
         .map(|id| (id.to_owned(), diagram.cell(id).cloned()))
         .collect()
+}
+
+/// Re-applies a pending update, unless it fails or would leave its cell (an edge) attached
+/// to a cell that is gone; then the diagram is left as it was and the answer is `None`.
+fn apply_keeping_terminals(journal: &mut Journal<'_>, change: &Change) -> Option<Change> {
+    let applied = journal.apply(change.clone()).ok()?;
+    let id = applied.cell_id()?;
+    let diagram = journal.diagram();
+    if diagram
+        .cell(id)
+        .is_some_and(|cell| !diagram.has_terminals(cell))
+    {
+        journal.apply(applied.inverse()).ok()?;
+        return None;
+    }
+    Some(applied)
 }
 
 /// The outcome of a rebase, before the history sees it.
@@ -266,10 +293,11 @@ impl Replay<'_> {
         if !replays {
             return;
         }
-        match journal.apply(change.clone()) {
-            Ok(applied) => self.keep(change, applied, out),
-            Err(_) => {
-                // A parent of the path is gone: the other tab's version stays.
+        match apply_keeping_terminals(journal, change) {
+            Some(applied) => self.keep(change, applied, out),
+            None => {
+                // A parent of the path is gone, or the edge would be attached to a cell
+                // the other tab removed: the other tab's version stays.
                 let resolution = dropped(self.policy);
                 match conflict {
                     Some(index) => {
@@ -301,7 +329,11 @@ impl Replay<'_> {
         let Some(current) = journal.diagram().cell(id).cloned() else {
             return Ok(()); // removed on both sides
         };
-        if self.footprint.touches_cell(id) && !self.reported_cells.contains(id) {
+        // Edges still attached here were connected by the other tab (this tab's own were
+        // removed before the cell): the cell was changed there, and its removal takes them.
+        let attached: Vec<SharedCell> = journal.diagram().attached_to(id).cloned().collect();
+        let changed_there = self.footprint.touches_cell(id) || !attached.is_empty();
+        if changed_there && !self.reported_cells.contains(id) {
             let resolution = keepable(self.policy);
             self.cell_conflict(
                 ConflictKind::UpdatedRemotely,
@@ -313,6 +345,9 @@ impl Replay<'_> {
                 self.held.insert(id.to_owned());
                 return Ok(());
             }
+        }
+        for edge in attached {
+            out.push(journal.apply(Change::Remove { cell: edge })?);
         }
         let applied = journal.apply(change.clone())?;
         self.keep(change, applied, out);
@@ -328,6 +363,18 @@ impl Replay<'_> {
     ) -> Result<(), ModelError> {
         let id = cell_id(cell)?;
         if self.held.contains(id) {
+            return Ok(());
+        }
+        if !journal.diagram().has_terminals(cell) {
+            // An edge to a cell the other tab removed: it cannot exist, so there is nothing
+            // to keep, whatever the policy.
+            self.held.insert(id.to_owned());
+            self.cell_conflict(
+                ConflictKind::RemovedRemotely,
+                id,
+                None,
+                Resolution::KeptRemote,
+            );
             return Ok(());
         }
         let Some(existing) = journal.diagram().cell(id).cloned() else {
