@@ -67,7 +67,8 @@ export interface EventOutcome {
 /** Why an undo/redo skipped a change (Rust `SkipReason`). */
 export type SkipReason =
   | { type: 'valueChanged'; current?: unknown }
-  | { type: 'cellMissing' } | { type: 'cellExists' } | { type: 'cellChanged' } | { type: 'pathUnreachable' };
+  | { type: 'cellMissing' } | { type: 'cellExists' } | { type: 'cellChanged' } | { type: 'pathUnreachable' }
+  | { type: 'cellConnected' } | { type: 'terminalMissing' };
 
 /** An undo or redo (Rust `Step`). */
 export type Step =

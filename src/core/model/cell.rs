@@ -57,6 +57,25 @@ pub fn cell_kind(cell: &Value) -> CellKind {
     }
 }
 
+/// The ids of the cells an edge is attached to: its `source` and `target` when they name a
+/// cell (`"n1"` or `{ "cell": "n1", … }`), not when they are points. Empty for a node.
+///
+/// ```
+/// use diagram_state::core::model::terminal_ids;
+/// use serde_json::json;
+/// let edge = json!({ "id": "e", "source": { "cell": "a", "port": "p" }, "target": { "x": 1, "y": 2 } });
+/// assert_eq!(terminal_ids(&edge).collect::<Vec<_>>(), ["a"]);
+/// ```
+pub fn terminal_ids(cell: &Value) -> impl Iterator<Item = &str> {
+    ["source", "target"]
+        .into_iter()
+        .filter_map(move |end| match cell.get(end)? {
+            Value::String(id) => Some(id.as_str()),
+            Value::Object(terminal) => terminal.get("cell")?.as_str(),
+            _ => None,
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::ser::{Serialize, SerializeStruct, Serializer};
 use serde_json::Value;
 
-use super::cell::{cell_id, SharedCell};
+use super::cell::{cell_id, terminal_ids, SharedCell};
 use super::change::Change;
 use super::error::ModelError;
 use super::value_path;
@@ -77,6 +77,19 @@ impl Diagram {
     /// All cells, ordered by id.
     pub fn cells(&self) -> impl Iterator<Item = &SharedCell> {
         self.cells.values()
+    }
+
+    /// The other cells attached to cell `id`: the edges whose source or target it is.
+    pub fn attached_to<'a>(&'a self, id: &'a str) -> impl Iterator<Item = &'a SharedCell> {
+        self.cells
+            .iter()
+            .filter(move |(other, cell)| *other != id && terminal_ids(cell).any(|end| end == id))
+            .map(|(_, cell)| cell)
+    }
+
+    /// Whether every cell that `cell` (an edge) is attached to exists.
+    pub fn has_terminals(&self, cell: &Value) -> bool {
+        terminal_ids(cell).all(|end| self.cells.contains_key(end))
     }
 
     /// The value at `path` in cell `id`: `Ok(None)` when the path is missing, an error when

@@ -26,7 +26,7 @@ pub(crate) mod serde_forms;
 mod shared_str;
 pub mod value_path;
 
-pub use cell::{cell_id, cell_kind, CellKind, SharedCell};
+pub use cell::{cell_id, cell_kind, terminal_ids, CellKind, SharedCell};
 pub use change::Change;
 pub use diagram::Diagram;
 pub use diff::diff_change_event;

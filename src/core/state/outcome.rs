@@ -100,4 +100,10 @@ pub enum SkipReason {
     CellChanged,
     /// The path can no longer be written (a parent is gone).
     PathUnreachable,
+    /// The cell has an edge attached to it that the entry does not remove (another tab or
+    /// a collaborator connected it since): removing the cell would leave that edge without
+    /// its source or target.
+    CellConnected,
+    /// The cell is an edge whose source or target cell no longer exists.
+    TerminalMissing,
 }

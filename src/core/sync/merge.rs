@@ -13,14 +13,17 @@
 //! | sets the same final value      | set that value                 | merged, no conflict                   | same                           |
 //! | updates a cell                 | removed the cell               | update dropped, `removedRemotely` (`keptRemote`) | dropped, `unresolved` |
 //! | removes a cell                 | updated (or replaced) it       | removed, `updatedRemotely` (`keptLocal`) | cell kept, `unresolved`     |
+//! | removes a cell                 | attached an edge to it         | both removed, `updatedRemotely` (`keptLocal`) | both kept, `unresolved` |
+//! | adds an edge                   | removed its source or target   | edge dropped, `removedRemotely` (`keptRemote`) | same             |
 //! | removes a cell                 | removed it too                 | merged, no conflict                   | same                           |
 //! | adds a cell                    | added an equal cell, same id   | merged, no conflict                   | same                           |
 //! | adds a cell                    | added a different cell, same id| mine replaces theirs, `addedTwice` (`keptLocal`) | theirs kept, `unresolved` |
 //!
 //! "Mine" is the later commit: the pending change has not reached the store yet, so it is
 //! committed after the other tab's. A pending change that cannot be re-applied at all (its
-//! parent path was removed by the other tab) is dropped and reported as `samePath` with
-//! `keptRemote`. Once a cell's conflict leaves the other tab's version in place (dropped or
+//! parent path was removed by the other tab, or it would reconnect an edge to a cell the
+//! other tab removed) is dropped and reported as `samePath` with `keptRemote`. An edge never
+//! outlives the cells it connects: X6 cannot draw such an edge. Once a cell's conflict leaves the other tab's version in place (dropped or
 //! unresolved), the pending changes that follow on that cell are held back with it; they
 //! are part of the conflict's `local` value.
 //!
@@ -55,9 +58,10 @@ pub enum ConflictPolicy {
 pub enum ConflictKind {
     /// Both tabs changed the same (or an overlapping) path of a cell.
     SamePath,
-    /// This tab updated a cell the other tab removed.
+    /// This tab updated a cell the other tab removed, or added an edge to a cell the other
+    /// tab removed.
     RemovedRemotely,
-    /// This tab removed a cell the other tab updated.
+    /// This tab removed a cell the other tab updated or attached an edge to.
     UpdatedRemotely,
     /// Both tabs added a cell with the same id, with different contents.
     AddedTwice,
@@ -143,6 +147,14 @@ impl Conflict {
                 }
                 let mut changes = Vec::new();
                 if let Some(cell) = current {
+                    // Keeping a removal removes the edges attached since with the cell.
+                    if mine.is_none() {
+                        changes.extend(diagram.attached_to(&self.cell_id).map(|edge| {
+                            Change::Remove {
+                                cell: SharedCell::clone(edge),
+                            }
+                        }));
+                    }
                     changes.push(Change::Remove {
                         cell: SharedCell::clone(cell),
                     });
