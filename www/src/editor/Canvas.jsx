@@ -24,7 +24,13 @@ export default function Canvas({ state, onGraph }) {
     };
     document.addEventListener('keydown', onKeyDown);
     onGraph?.(graph);
+    // Debug handle: the graph and the state of the diagram on screen, for the browser
+    // console and for scripts/soak.mjs (which edits through it as the editor's UI does and
+    // reads both back). Nothing in the demo reads it.
+    const handle = { graph, state };
+    window.diagramDemo = handle;
     return () => {
+      if (window.diagramDemo === handle) window.diagramDemo = null;
       document.removeEventListener('keydown', onKeyDown);
       onGraph?.(null);
       unbind();

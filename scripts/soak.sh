@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# `make soak`: installs what is missing, builds the package and the demo editor when their
+# sources are newer than the build, then runs the multi-tab soak (scripts/soak.mjs) against
+# the built demo. Environment: SOAK_SECONDS (default 60), SOAK_SEED (default random).
+# Exits non-zero if an acknowledged edit was lost, the tabs diverged or a tab reported an
+# error; the figures are in target/soak/summary.json.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+cd "$ROOT"
+
+# Whether `output` is missing or any file under the `sources` is newer than it.
+stale() {
+  local output=$1
+  shift
+  [ ! -e "$output" ] || [ -n "$(find "$@" -newer "$output" -type f -print -quit 2>/dev/null)" ]
+}
+
+bash "$ROOT/scripts/bootstrap.sh"
+if stale pkg/diagram_state_bg.wasm src Cargo.toml Cargo.lock js/src || stale pkg/x6.js js/src; then
+  bash "$ROOT/scripts/pkg.sh"
+fi
+if stale www/dist/index.html www/src www/index.html www/vite.config.js pkg; then
+  step "Build the demo editor (www/)"
+  npm --prefix www run --silent build >/dev/null || die "vite build failed in www/; run 'npm --prefix www run build' to see why"
+fi
+step "Soak: 3 tabs edit one diagram for ${SOAK_SECONDS:-60} s with reloads and closes"
+node scripts/soak.mjs || die "the soak found a problem (see above and target/soak/summary.json)"
