@@ -52,8 +52,14 @@ interface ChangeArgs extends CellArgs { key: string; previous?: unknown; current
  * - every change set the state applies that did not come from this graph (undo, redo,
  *   another tab, `applyChanges`, a refresh, a kept-mine conflict) is applied to the graph
  *   inside one `batchUpdate`, and the events this raises are not forwarded back.
+ *
+ * Throws a `DiagramStateError` with code `INVALID_ARGUMENT` when `graph` is not an X6
+ * Graph, `state` not a `DiagramState` or an option is unknown or mistyped, and `DISPOSED`
+ * for a disposed state; nothing is bound then.
  */
-export function bindGraph(graph: Graph, state: DiagramState, options: BindGraphOptions = {}): () => void {
+export function bindGraph(graph: Graph, state: DiagramState, options?: BindGraphOptions | null): () => void {
+  // Everything is checked before anything is touched: a refused call changes nothing.
+  options = checkedOptions(graph, state, options);
   const onError = options.onError ?? ((error: unknown, event: CellEvent) =>
     console.error('diagram-state: the state refused an X6 event', event, error));
   // `applying`: the adapter is writing the state's changes into the graph, so the graph's
@@ -166,6 +172,40 @@ export function bindGraph(graph: Graph, state: DiagramState, options: BindGraphO
     offKeyboard();
     if (!state.disposed) state.updateEditorContext({ graphInitialized: false });
   };
+}
+
+/** The option names of {@link bindGraph}. */
+const OPTION_NAMES = ['initial', 'keyboard', 'onError'];
+
+/** A `DiagramStateError` with code `INVALID_ARGUMENT`, like the package's own. */
+function invalidArgument(message: string): Error {
+  const error = new Error(message) as Error & { code: string };
+  error.name = 'DiagramStateError';
+  error.code = 'INVALID_ARGUMENT';
+  return error;
+}
+
+/** Checks the arguments of {@link bindGraph} and returns its options (`{}` for none). */
+function checkedOptions(graph: unknown, state: unknown, options: unknown): BindGraphOptions {
+  const has = (value: unknown, methods: string[]) => typeof value === 'object' && value !== null
+    && methods.every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
+  if (!has(graph, ['on', 'off', 'fromJSON', 'batchUpdate', 'getCellById'])) {
+    throw invalidArgument('`graph` must be an X6 Graph');
+  }
+  if (!has(state, ['handleEvent', 'on', 'updateEditorContext', 'cells'])) {
+    throw invalidArgument('`state` must be a DiagramState');
+  }
+  if (options === undefined || options === null) return {};
+  if (typeof options !== 'object' || Array.isArray(options)) throw invalidArgument('`options` must be an object');
+  const given = options as Record<string, unknown>;
+  const unknown = Object.keys(given).find((name) => !OPTION_NAMES.includes(name));
+  if (unknown !== undefined) throw invalidArgument(`unknown option \`${unknown}\`; expected one of ${OPTION_NAMES.join(', ')}`);
+  if (given.initial !== undefined && given.initial !== 'state' && given.initial !== 'graph') {
+    throw invalidArgument("`options.initial` must be 'state' or 'graph'");
+  }
+  if (given.keyboard !== undefined && typeof given.keyboard !== 'boolean') throw invalidArgument('`options.keyboard` must be a boolean');
+  if (given.onError !== undefined && typeof given.onError !== 'function') throw invalidArgument('`options.onError` must be a function');
+  return given as BindGraphOptions;
 }
 
 /** Applies one change to the graph. A change whose cell is already gone (X6 removes a

@@ -8,9 +8,11 @@
 
 use serde::de::DeserializeOwned;
 use serde::Serialize;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::error::js_error;
+pub(crate) use crate::core::model::serde_forms::Object;
 
 /// The largest JSON text accepted in one call (64 MiB): far above a 10,000-cell diagram,
 /// small enough that a runaway input cannot exhaust the module's memory.
@@ -23,6 +25,53 @@ pub(crate) fn from_js<T: DeserializeOwned>(value: &JsValue, name: &str) -> Resul
         js_error(
             "INVALID_ARGUMENT",
             &format!("`{name}` is not valid: {error}"),
+        )
+    })
+}
+
+/// Reads `value` (the argument called `name`) as `T`, which must be given as an object:
+/// serde would also read a struct or a `type`-tagged enum from an array (`['removed', 'n1']`
+/// as a removal), which no caller means.
+pub(crate) fn from_js_object<T: DeserializeOwned>(
+    value: &JsValue,
+    name: &str,
+) -> Result<T, JsValue> {
+    from_js::<Object<T>>(value, name).map(|object| object.0)
+}
+
+/// A field that must be an object, never an array (see [`Object`]).
+pub(crate) fn object<'de, D, T>(deserializer: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    serde::Deserialize::deserialize(deserializer).map(|object: Object<T>| object.0)
+}
+
+/// An optional field that must be an object or `null`, never an array (see [`Object`]).
+pub(crate) fn optional_object<'de, D, T>(deserializer: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    serde::Deserialize::deserialize(deserializer)
+        .map(|object: Option<Object<T>>| object.map(|object| object.0))
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `Array.isArray`, which throws for a revoked `Proxy`.
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn array_is_array(value: &JsValue) -> Result<bool, JsValue>;
+}
+
+/// Whether `value` is an array; a value that cannot even be asked (a revoked `Proxy`) is
+/// an `INVALID_ARGUMENT` for the argument called `name`.
+pub(crate) fn is_array(value: &JsValue, name: &str) -> Result<bool, JsValue> {
+    array_is_array(value).map_err(|_| {
+        js_error(
+            "INVALID_ARGUMENT",
+            &format!("`{name}` cannot be read (a revoked Proxy?)"),
         )
     })
 }
@@ -74,9 +123,19 @@ pub(crate) fn to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
         .unwrap_or(JsValue::UNDEFINED)
 }
 
-/// Reads a required string argument.
+/// Reads a required string argument (at most [`MAX_INPUT_BYTES`] long).
 pub(crate) fn required_string(value: &JsValue, name: &str) -> Result<String, JsValue> {
-    value
+    let text = value
         .as_string()
-        .ok_or_else(|| super::error::invalid_argument(name, "a string"))
+        .ok_or_else(|| super::error::invalid_argument(name, "a string"))?;
+    if text.len() > MAX_INPUT_BYTES {
+        return Err(js_error(
+            "INPUT_TOO_LARGE",
+            &format!(
+                "`{name}` is {} bytes; at most {MAX_INPUT_BYTES} are accepted in one call",
+                text.len()
+            ),
+        ));
+    }
+    Ok(text)
 }

@@ -3,7 +3,8 @@
 //! when chosen explicitly, in memory.
 //!
 //! Every method returns a `Promise` and never throws synchronously: a bad argument rejects
-//! it with a `DiagramStateError` of code `INVALID_ARGUMENT`, a storage failure with the
+//! it with a `DiagramStateError` of code `INVALID_ARGUMENT` (`INPUT_TOO_LARGE` for more
+//! than 64 MiB, as everywhere in the package), a storage failure with the
 //! store's code (`DIAGRAM_NOT_FOUND`, `INVALID_DOCUMENT`, `QUOTA_EXCEEDED`, …). Errors that
 //! carry data expose it as `error.details` (e.g. the list of problems of an invalid
 //! document).
@@ -17,6 +18,7 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::future_to_promise;
 
+use super::convert::{is_array, required_string, stringify};
 use super::diagram_state::DiagramStateJs;
 use super::error::{invalid_argument, js_error, store_error};
 use crate::core::storage::{DiagramStore, MemoryStore, NewDiagram, OplogWindow, StorageType};
@@ -376,16 +378,23 @@ impl LocalDiagrams {
                 options
             };
             let save = super::autosave_options::save_callback(&options)?;
+            if is_array(&options, "options")? {
+                return Err(invalid_argument("options", "an object"));
+            }
             let mut options: super::options::OpenOptions = {
-                let with_id =
-                    js_sys::Object::assign(&js_sys::Object::new(), options.unchecked_ref());
+                let source: js_sys::Object = options.unchecked_into();
+                // `assign` runs the options' getters, which may throw.
+                let with_id = js_sys::Object::assign_many(&js_sys::Object::new(), &[source])
+                    .map_err(|_| {
+                        invalid_argument("options", "an object whose fields can be read")
+                    })?;
                 Reflect::set(
                     &with_id,
                     &JsValue::from_str("diagramId"),
                     &JsValue::from_str(&id),
                 )
                 .map_err(|_| invalid_argument("options", "an object"))?;
-                super::convert::from_js(&with_id, "options")?
+                super::convert::from_js_object(&with_id, "options")?
             };
             if options.storage.is_some() || options.db_name.is_some() {
                 return Err(invalid_argument(
@@ -469,11 +478,11 @@ fn read_open_options(options: &JsValue) -> Result<Open, JsValue> {
     if options.is_undefined() || options.is_null() {
         return Ok(open);
     }
-    if !options.is_object() || js_sys::Array::is_array(options) || options.is_function() {
+    if !options.is_object() || is_array(options, "options")? || options.is_function() {
         return Err(invalid_argument("options", "an object"));
     }
-    let object: &js_sys::Object = options.unchecked_ref();
-    for key in js_sys::Object::keys(object).iter() {
+    let keys = Reflect::own_keys(options).map_err(|_| invalid_argument("options", "an object"))?;
+    for key in keys.iter() {
         let Some(key) = key.as_string() else { continue };
         if !OPEN_OPTIONS.contains(&key.as_str()) {
             return Err(js_error(
@@ -533,20 +542,15 @@ fn callback(value: Option<JsValue>, name: &str) -> Result<Option<Notify>, JsValu
 }
 
 fn string_argument(value: &JsValue, name: &str) -> Result<String, JsValue> {
-    value
-        .as_string()
-        .ok_or_else(|| invalid_argument(name, "a string"))
+    required_string(value, name)
 }
 
-/// Reads an options object through JSON.
+/// Reads an options object through JSON (at most `MAX_INPUT_BYTES` of it).
 fn from_json<T: for<'de> Deserialize<'de>>(value: &JsValue, name: &str) -> Result<T, JsValue> {
-    if !value.is_object() || js_sys::Array::is_array(value) {
+    if !value.is_object() || is_array(value, name)? {
         return Err(invalid_argument(name, "an object"));
     }
-    let text = js_sys::JSON::stringify(value)
-        .ok()
-        .and_then(|text| text.as_string())
-        .ok_or_else(|| invalid_argument(name, "an object that can be written as JSON"))?;
+    let text = stringify(value, name)?;
     serde_json::from_str(&text).map_err(|error| {
         js_error(
             "INVALID_ARGUMENT",
@@ -564,7 +568,8 @@ fn read_document(value: &JsValue) -> Result<Value, JsValue> {
             "an X6 document or its JSON text",
         ));
     }
-    if let Some(text) = value.as_string() {
+    if value.is_string() {
+        let text = required_string(value, "document")?;
         return serde_json::from_str(&text).map_err(|error| {
             js_error(
                 "INVALID_DOCUMENT",
@@ -572,12 +577,7 @@ fn read_document(value: &JsValue) -> Result<Value, JsValue> {
             )
         });
     }
-    let text = js_sys::JSON::stringify(value)
-        .ok()
-        .and_then(|text| text.as_string())
-        .ok_or_else(|| {
-            invalid_argument("document", "an X6 document that can be written as JSON")
-        })?;
+    let text = stringify(value, "document")?;
     serde_json::from_str(&text)
         .map_err(|error| js_error("INVALID_DOCUMENT", &format!("invalid X6 document: {error}")))
 }

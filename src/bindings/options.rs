@@ -4,8 +4,10 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::autosave_options::AutoSaveOptions;
+use super::convert::{object, optional_object};
 use crate::core::filter::{FilterError, VisualFilter};
 use crate::core::history::HistoryConfig;
+use crate::core::model::serde_forms::objects;
 use crate::core::sync::ConflictPolicy;
 
 /// `DiagramState.open` options as JSON (functions such as `autosave.save` are read apart).
@@ -28,9 +30,10 @@ pub(crate) struct OpenOptions {
     /// Merge consecutive changes of the same paths within this many milliseconds.
     pub merge_interval_ms: Option<f64>,
     /// The visual-attribute filter.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "object")]
     pub filter: FilterOptions,
     /// Auto-save to the editor's server (`save` is read apart).
+    #[serde(default, deserialize_with = "optional_object")]
     pub autosave: Option<AutoSaveOptions>,
     /// `'indexeddb'`: load the diagram from IndexedDB, commit every change to it and follow
     /// other tabs. Absent: the state lives in memory only.
@@ -50,7 +53,7 @@ pub(crate) struct FilterOptions {
     #[serde(default = "yes")]
     pub defaults: bool,
     /// Rules added after the defaults.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "objects")]
     pub rules: Vec<RuleOption>,
     /// Extra `cell:change:<key>` events to exclude whole.
     #[serde(default)]

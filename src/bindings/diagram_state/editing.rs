@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use super::DiagramStateJs;
-use crate::bindings::convert::{from_js, to_js};
+use crate::bindings::convert::{from_js, from_js_object, to_js, Object};
 use crate::bindings::error::to_js_error;
 use crate::core::autosave::AutoSaveDecision;
 use crate::core::filter::{Reason, Significance};
@@ -70,11 +70,11 @@ impl DiagramStateJs {
         #[wasm_bindgen(unchecked_param_type = "CellEvent")] event: JsValue,
         #[wasm_bindgen(unchecked_param_type = "EventOptions | undefined")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let event: CellEvent = from_js(&event, "event")?;
+        let event: CellEvent = from_js_object(&event, "event")?;
         let options: EventOptions = if options.is_undefined() || options.is_null() {
             EventOptions::default()
         } else {
-            from_js(&options, "options")?
+            from_js_object(&options, "options")?
         };
         let origin = options.origin.unwrap_or(Origin::Local);
         let (outcome, before) = {
@@ -123,7 +123,8 @@ impl DiagramStateJs {
         #[wasm_bindgen(unchecked_param_type = "Change[]")] changes: JsValue,
         #[wasm_bindgen(unchecked_param_type = "'remote' | 'tab' | undefined")] origin: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let changes: Vec<Change> = from_js(&changes, "changes")?;
+        let changes: Vec<Object<Change>> = from_js(&changes, "changes")?;
+        let changes: Vec<Change> = changes.into_iter().map(|change| change.0).collect();
         let origin: Origin = if origin.is_undefined() || origin.is_null() {
             Origin::Remote
         } else {

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use super::DiagramStateJs;
-use crate::bindings::convert::{from_js, to_js};
+use crate::bindings::convert::{from_js_object, to_js};
 use crate::bindings::error::js_error;
 use crate::core::clock::Millis;
 use crate::core::history::{HistoryConfig, HistoryEntry, OperationKind, Origin};
@@ -58,7 +58,7 @@ impl DiagramStateJs {
         &self,
         #[wasm_bindgen(unchecked_param_type = "HistoryOptions")] options: JsValue,
     ) -> Result<JsValue, JsValue> {
-        let options: HistoryOptions = from_js(&options, "options")?;
+        let options: HistoryOptions = from_js_object(&options, "options")?;
         let (before, after) = {
             let mut session = self.inner.session()?;
             let current = *session.core.history().config();

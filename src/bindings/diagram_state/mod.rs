@@ -18,7 +18,7 @@ use std::rc::Rc;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use super::convert::{from_js, to_js};
+use super::convert::{from_js_object, to_js};
 use super::emitter::Emitter;
 use super::error::store_error;
 use super::error::{js_error, to_js_error};
@@ -112,7 +112,7 @@ impl DiagramStateJs {
         #[wasm_bindgen(unchecked_param_type = "OpenOptions")] options: JsValue,
     ) -> Result<DiagramStateJs, JsValue> {
         let save = super::autosave_options::save_callback(&options)?;
-        let options: OpenOptions = from_js(&options, "options")?;
+        let options: OpenOptions = from_js_object(&options, "options")?;
         match options.storage.as_deref() {
             None => Self::open_with(options, save, None).await,
             Some("indexeddb") => {

@@ -9,7 +9,7 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use super::{DiagramStateJs, Inner};
-use crate::bindings::convert::{from_js, required_string, to_js};
+use crate::bindings::convert::{from_js, from_js_object, required_string, to_js};
 use crate::bindings::error::{js_error, to_js_error};
 use crate::core::autosave::{
     AutoSaveDecision, AutoSaveEngine, ConflictResolution, ResolutionOutcome, Trigger,
@@ -197,7 +197,7 @@ impl DiagramStateJs {
         &self,
         #[wasm_bindgen(unchecked_param_type = "EditorContextUpdate")] update: JsValue,
     ) -> Result<(), JsValue> {
-        let update: ContextUpdate = from_js(&update, "update")?;
+        let update: ContextUpdate = from_js_object(&update, "update")?;
         let Some(driver) = self.inner.driver() else {
             self.inner.session()?;
             return Ok(());

@@ -262,22 +262,28 @@ impl Inner {
         }
     }
 
-    fn integrate(&self, set: CommittedSet) {
+    /// Integrates another tab's committed set. When it does not apply, this tab is out of
+    /// step with the store: the answer is a `resync` (reload from the store), to do first.
+    fn integrate(&self, set: CommittedSet) -> Option<Action> {
         let result = self.with_sync(|sync, core| {
             let before = core.history_state();
             sync.integrate(core, set)
                 .map(|integration| (integration, before))
         });
         match result {
-            Some(Ok((Some(integration), before))) => self.announce_integration(integration, before),
-            Some(Ok((None, _))) | None => {}
+            Some(Ok((Some(integration), before))) => {
+                self.announce_integration(integration, before);
+                None
+            }
+            Some(Ok((None, _))) | None => None,
             Some(Err(error)) => {
                 web_sys::console::error_1(
                     &format!("diagram-state: {error}; reloading the diagram").into(),
                 );
-                if let Some(link) = self.link() {
-                    link.resync_wanted.set(true);
-                }
+                // Counted as a resync; the sets queued after this one are already
+                // integrated by then and are skipped.
+                self.with_sync(|sync, _| sync.on_oplog_missing())
+                    .and_then(|actions| actions.into_iter().next())
             }
         }
     }
@@ -417,7 +423,11 @@ async fn run_actions(weak: Weak<Inner>, actions: Vec<Action>) -> Option<StorePro
         match action {
             Action::Ignore { .. } | Action::PeerJoined { .. } | Action::PeerLeft { .. } => {}
             Action::Post { message } => link.post(&message),
-            Action::Integrate { set } => inner.integrate(set),
+            Action::Integrate { set } => {
+                if let Some(resync) = inner.integrate(set) {
+                    queue.push_front(resync);
+                }
+            }
             Action::RepairGap { after, up_to } => {
                 drop(inner);
                 let read = link.store.oplog_since(&link.diagram_id, after).await;

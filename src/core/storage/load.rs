@@ -88,7 +88,8 @@ impl CellCollector {
         }
     }
 
-    /// Adds the next record in key order; `key` is its cell id when the store knows it.
+    /// Adds the next record in key order; `key` is its cell id when the store knows it, and
+    /// a record holding another cell than its key names is corrupt.
     pub fn push(&mut self, key: Option<&str>, raw: RawCell<'_>) {
         let index = self.index;
         self.index += 1;
@@ -105,6 +106,11 @@ impl CellCollector {
             }
         };
         let id = cell_id(&record.cell).unwrap_or_default().to_owned();
+        if let Some(key) = key.filter(|key| *key != id) {
+            let reason = format!("stored under cell '{key}' but holds cell '{id}'");
+            self.corrupt.push((index, Some(key.to_owned()), reason));
+            return;
+        }
         if !self.seen.insert(id.clone()) {
             let reason = format!("a second record for cell '{id}'");
             self.corrupt.push((index, key.map(str::to_owned), reason));
@@ -180,5 +186,22 @@ mod tests {
         assert_eq!(cells, [json!({ "id": "z" }), json!({ "id": "a" })]);
         let keys: Vec<&str> = skipped.iter().map(|record| record.key.as_str()).collect();
         assert_eq!(keys, ["d#1", "d/q"]);
+    }
+
+    #[test]
+    fn a_record_holding_another_cell_than_its_key_names_is_skipped() {
+        let text = CellRecord {
+            order: 0,
+            cell: SharedCell::new(json!({ "id": "y" })),
+        }
+        .encode()
+        .unwrap();
+        let mut collector = CellCollector::new("d", 2);
+        collector.push(Some("x"), RawCell::Text(&text));
+        collector.push(Some("y"), RawCell::Text(&text));
+        let (cells, skipped) = collector.finish(|_| None);
+        assert_eq!(cells, [json!({ "id": "y" })]);
+        assert_eq!(skipped[0].key, "d/x");
+        assert!(skipped[0].reason.contains("holds cell 'y'"));
     }
 }

@@ -18,6 +18,7 @@ use serde_json::{Map, Value};
 use super::entry::{DiagramEntry, StorageType};
 use super::error::StoreError;
 use crate::core::clock::Millis;
+use crate::core::model::serde_forms::{objects, Object};
 use crate::core::model::{cell_id, Change, SharedCell};
 
 /// Fields of a directory record that are not entry fields but known to this version.
@@ -148,15 +149,19 @@ fn is_known_field(key: &str) -> bool {
     )
 }
 
-/// A non-negative integer, whether JSON wrote it as an integer or as a float like `3.0`.
+/// A non-negative integer that JavaScript holds exactly (at most 2^53 - 1), whether JSON
+/// wrote it as an integer or as a float like `3.0`.
 pub(crate) fn as_count(value: &Value) -> Option<u64> {
-    const MAX_SAFE: f64 = 9_007_199_254_740_991.0;
-    value.as_u64().or_else(|| {
-        value
-            .as_f64()
-            .filter(|number| number.fract() == 0.0 && (0.0..=MAX_SAFE).contains(number))
-            .map(|number| number as u64)
-    })
+    const MAX_SAFE: u64 = 9_007_199_254_740_991;
+    value
+        .as_u64()
+        .filter(|count| *count <= MAX_SAFE)
+        .or_else(|| {
+            value
+                .as_f64()
+                .filter(|number| number.fract() == 0.0 && (0.0..=MAX_SAFE as f64).contains(number))
+                .map(|number| number as u64)
+        })
 }
 
 /// The JSON type of a value, for reasons.
@@ -203,10 +208,10 @@ impl CellRecord {
         encode_cell(self.order, &self.cell)
     }
 
-    /// Reads stored text; the cell must have a non-empty string id.
+    /// Reads stored text (an object, not an array); the cell must have a non-empty string id.
     pub fn decode(text: &str) -> Result<Self, String> {
-        let stored: StoredCell =
-            serde_json::from_str(text).map_err(|error| format!("not a cell record: {error}"))?;
+        let Object(stored) = serde_json::from_str::<Object<StoredCell>>(text)
+            .map_err(|error| format!("not a cell record: {error}"))?;
         cell_id(&stored.cell).map_err(|error| format!("the cell is malformed: {error}"))?;
         Ok(Self {
             order: stored.order,
@@ -254,7 +259,8 @@ pub struct OplogRecord {
     pub tab_id: String,
     /// When.
     pub committed_at: Millis,
-    /// The changes, as applied.
+    /// The changes, as applied (each an object: see [`Object`]).
+    #[serde(deserialize_with = "objects")]
     pub changes: Vec<Change>,
 }
 
@@ -266,10 +272,10 @@ impl OplogRecord {
         })
     }
 
-    /// Reads stored text written for `diagram_id` at `version`.
+    /// Reads stored text (an object, not an array) written for `diagram_id` at `version`.
     pub fn decode(text: &str, diagram_id: &str, version: Option<u64>) -> Result<Self, String> {
-        let record: Self =
-            serde_json::from_str(text).map_err(|error| format!("not an op-log record: {error}"))?;
+        let Object(record) = serde_json::from_str::<Object<Self>>(text)
+            .map_err(|error| format!("not an op-log record: {error}"))?;
         if record.diagram_id != diagram_id || version.is_some_and(|v| v != record.version) {
             return Err(format!(
                 "written for {}@{}, stored under another key",
@@ -323,6 +329,10 @@ mod tests {
         assert!(
             reason(json!({ "id": "d", "name": "n", "storageType": "cloud" })).contains("cloud")
         );
+        // Beyond 2^53 a version is not exact in JavaScript.
+        assert!(
+            reason(json!({ "id": "d", "name": "n", "version": 1u64 << 60 })).contains("`version`")
+        );
         assert!(reason(json!({ "id": "d", "name": "n", "cells": [] })).contains("inline"));
     }
 
@@ -341,6 +351,7 @@ mod tests {
         assert!(CellRecord::decode(r#"{"order":1,"cell":{"shape":"rect"}}"#)
             .unwrap_err()
             .contains("malformed"));
+        assert!(CellRecord::decode(r#"[4,{"id":"n1"}]"#).is_err());
     }
 
     #[test]
@@ -356,5 +367,12 @@ mod tests {
         assert_eq!(OplogRecord::decode(&text, "d1", Some(2)).unwrap(), record);
         assert!(OplogRecord::decode(&text, "d1", Some(3)).is_err());
         assert!(OplogRecord::decode(&text, "d2", None).is_err());
+        assert!(OplogRecord::decode(r#"["d1",2,"t",0,[]]"#, "d1", Some(2)).is_err());
+        let array_change = text.replace(
+            r#"{"type":"add","cell":{"id":"n"}}"#,
+            r#"["add",{"id":"n"}]"#,
+        );
+        assert_ne!(array_change, text);
+        assert!(OplogRecord::decode(&array_change, "d1", Some(2)).is_err());
     }
 }

@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::ignored::IgnoredReason;
+use crate::core::model::serde_forms::optional_objects;
 use crate::core::model::{cell_id, Change};
 use crate::core::path::checked_segments;
 
@@ -50,9 +51,13 @@ pub struct Envelope {
 pub enum Message {
     /// A set of changes the sender committed to the store as `version`.
     Commit {
-        /// The changes, as committed. Absent when they were too large for one message:
-        /// read them from the op log.
-        #[serde(default, skip_serializing_if = "Option::is_none")]
+        /// The changes, as committed (each an object). Absent when they were too large for
+        /// one message: read them from the op log.
+        #[serde(
+            default,
+            skip_serializing_if = "Option::is_none",
+            deserialize_with = "optional_objects"
+        )]
         changes: Option<Vec<Change>>,
     },
     /// A tab opened the diagram; receivers answer with `here`.
@@ -152,7 +157,10 @@ pub fn decode_message(text: &str, expect: Expect<'_>) -> Result<Envelope, Ignore
     ) else {
         return Err(IgnoredReason::Garbled);
     };
-    if object.get("version").and_then(Value::as_u64).is_none() || tab_id.is_empty() {
+    let Some(version) = object.get("version").and_then(Value::as_u64) else {
+        return Err(IgnoredReason::Garbled);
+    };
+    if tab_id.is_empty() {
         return Err(IgnoredReason::Garbled);
     }
     if diagram_id != expect.diagram_id {
@@ -161,19 +169,38 @@ pub fn decode_message(text: &str, expect: Expect<'_>) -> Result<Envelope, Ignore
     if tab_id == expect.tab_id {
         return Err(IgnoredReason::OwnMessage);
     }
-    if !Message::TYPES.contains(&kind) {
-        return Err(IgnoredReason::UnknownType);
+    // The body is read straight from the parsed object: going through the flattened,
+    // tagged `Envelope` would buffer the whole message once more.
+    let message = match kind {
+        "commit" => Message::Commit {
+            changes: commit_changes(object.get("changes"))?,
+        },
+        "hello" => Message::Hello,
+        "here" => Message::Here,
+        "bye" => Message::Bye,
+        _ => return Err(IgnoredReason::UnknownType),
+    };
+    Ok(Envelope {
+        protocol: PROTOCOL_VERSION,
+        diagram_id: diagram_id.to_owned(),
+        tab_id: tab_id.to_owned(),
+        version,
+        message,
+    })
+}
+
+/// The `changes` of a commit: absent or `null` (read them from the op log), or an array of
+/// change objects that could each apply.
+fn commit_changes(changes: Option<&Value>) -> Result<Option<Vec<Change>>, IgnoredReason> {
+    let Some(changes) = changes else {
+        return Ok(None);
+    };
+    let changes: Option<Vec<Change>> =
+        optional_objects(changes).map_err(|_| IgnoredReason::Garbled)?;
+    match changes {
+        Some(changes) if !changes.iter().all(could_apply) => Err(IgnoredReason::Garbled),
+        changes => Ok(changes),
     }
-    let envelope: Envelope = serde_json::from_value(value).map_err(|_| IgnoredReason::Garbled)?;
-    if let Message::Commit {
-        changes: Some(changes),
-    } = &envelope.message
-    {
-        if !changes.iter().all(could_apply) {
-            return Err(IgnoredReason::Garbled);
-        }
-    }
-    Ok(envelope)
 }
 
 /// Whether a change is well formed: a cell with a valid id, an update with a valid id and
@@ -283,6 +310,10 @@ mod tests {
                     json!([{ "type": "update", "id": "n1", "path": "a//b" }]),
                 )
                 .replace("hello", "commit"),
+                IgnoredReason::Garbled,
+            ),
+            (
+                with("changes", json!([["remove", { "id": "n1" }]])).replace("hello", "commit"),
                 IgnoredReason::Garbled,
             ),
         ];

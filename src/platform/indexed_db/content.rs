@@ -19,21 +19,33 @@ use crate::core::storage::{
     CorruptRecord, LoadedDiagram, OplogRecord, OplogSince, RawCell, RecordStore, StoreError,
 };
 
-/// Reads the cell records of one `getAll` into a collector: text records are decoded,
-/// anything else is kept as corrupt.
+/// Reads the cell records of one `getAll` into a collector, with the cell ids of their keys
+/// (one `getAllKeys` over the same range): text records are decoded, anything else, or a
+/// record that holds another cell than its key names, is kept as corrupt.
 pub(super) fn collect_cells(
     id: &str,
     values: impl ExactSizeIterator<Item = Result<JsValue, indexed_db_futures::error::Error>>,
+    keys: &[Option<String>],
 ) -> Result<CellCollector, StoreError> {
     let mut collector = CellCollector::new(id, values.len());
-    for value in values {
+    for (index, value) in values.enumerate() {
         let value = value.map_err(from_idb)?;
+        let key = keys.get(index).and_then(Option::as_deref);
         match value.as_string() {
-            Some(text) => collector.push(None, RawCell::Text(&text)),
-            None => collector.push(None, RawCell::NotText(codec::js_type(&value))),
+            Some(text) => collector.push(key, RawCell::Text(&text)),
+            None => collector.push(key, RawCell::NotText(codec::js_type(&value))),
         }
     }
     Ok(collector)
+}
+
+/// The cell ids of the keys of one `getAllKeys` over a diagram's range (`None` for a key
+/// that is not `[diagramId, cellId]`).
+pub(super) fn cell_ids(
+    keys: impl Iterator<Item = Result<JsValue, indexed_db_futures::error::Error>>,
+) -> Vec<Option<String>> {
+    keys.map(|key| key.ok().and_then(|key| second_of(&key)))
+        .collect()
 }
 
 impl IndexedDbStore {
@@ -53,28 +65,16 @@ impl IndexedDbStore {
             .with_query::<JsValue, _>(range.clone())
             .primitive()
             .map_err(from_idb)?;
+        let stored_keys = cells
+            .get_all_keys::<JsValue>()
+            .with_query::<JsValue, _>(range)
+            .primitive()
+            .map_err(from_idb)?;
         let record = entry_record(id, stored.await.map_err(from_idb)?)?;
         let values = values.await.map_err(from_idb)?;
-        let collector = collect_cells(id, values)?;
-        // Only when something could not be read: the keys name the skipped records.
-        let cell_ids: Vec<Option<String>> = if collector.corrupt_positions().is_empty() {
-            Vec::new()
-        } else {
-            match cells
-                .get_all_keys::<JsValue>()
-                .with_query::<JsValue, _>(range)
-                .primitive()
-            {
-                Ok(request) => match request.await {
-                    Ok(stored_keys) => stored_keys
-                        .map(|key| key.ok().and_then(|key| second_of(&key)))
-                        .collect(),
-                    Err(_) => Vec::new(),
-                },
-                Err(_) => Vec::new(),
-            }
-        };
-        let (cells, skipped) = collector.finish(|index| cell_ids.get(index).cloned().flatten());
+        let keys = cell_ids(stored_keys.await.map_err(from_idb)?);
+        let collector = collect_cells(id, values, &keys)?;
+        let (cells, skipped) = collector.finish(|_| None);
         Ok(LoadedDiagram {
             version: record.entry.version,
             entry: record.entry,

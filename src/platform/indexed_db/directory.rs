@@ -151,9 +151,15 @@ impl IndexedDbStore {
                 .with_query::<JsValue, _>(keys::whole_diagram(id)?)
                 .primitive()
                 .map_err(from_idb)?;
+            let stored_keys = cell_store
+                .get_all_keys::<JsValue>()
+                .with_query::<JsValue, _>(keys::whole_diagram(id)?)
+                .primitive()
+                .map_err(from_idb)?;
             let source = entry_record(id, stored.await.map_err(from_idb)?)?;
             let values = values.await.map_err(from_idb)?;
-            let collector = super::content::collect_cells(id, values)?;
+            let cell_ids = super::content::cell_ids(stored_keys.await.map_err(from_idb)?);
+            let collector = super::content::collect_cells(id, values, &cell_ids)?;
             let (cells, skipped) = collector.finish(|_| None);
             if let Some(report) = CorruptRecords::from_list(skipped) {
                 return Err(report.into());

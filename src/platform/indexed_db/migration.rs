@@ -53,8 +53,11 @@ pub(super) fn start(tx: &web_sys::IdbTransaction, migration: &Migration) -> Resu
     let diagrams = tx.object_store(DIAGRAMS)?;
     if diagrams.key_path()?.as_string().as_deref() != Some("id") {
         let reason = "the older `diagrams` store is not keyed by `id`".to_owned();
-        migration.borrow_mut().failure = Some(reason.clone());
-        return Err(JsValue::from_str(&reason));
+        migration.borrow_mut().failure = Some(reason);
+        // Aborting rolls the upgrade back; an error thrown from the upgrade handler would
+        // do the same but also reach the page as an uncaught error.
+        let _ = tx.abort();
+        return Ok(());
     }
     let request = diagrams.get_all()?;
     let on_read = {

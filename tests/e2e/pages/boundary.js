@@ -3,6 +3,7 @@
 // DiagramStateError with a string `code`; a call that throws must change nothing; the
 // module must stay usable throughout.
 import init, * as api from '/pkg/diagram_state.js';
+import { describeError, isTypedError, snapshot } from './outcome.js';
 
 await init();
 const { DiagramState } = api;
@@ -70,8 +71,6 @@ function generator(random) {
   return { pick, value, event, change, strings };
 }
 
-const snapshot = (state) => JSON.stringify([state.toJSON(), state.historyState, state.rules(), state.historyEntries()]);
-
 /** Calls `call`, classifying the outcome; `state` is checked for no change on a throw. */
 function attempt(report, name, state, call) {
   const before = state && !state.disposed ? snapshot(state) : null;
@@ -80,9 +79,8 @@ function attempt(report, name, state, call) {
     call();
     report.succeeded += 1;
   } catch (error) {
-    const typed = error instanceof Error && error.name === 'DiagramStateError' && typeof error.code === 'string' && error.code.length > 0;
-    if (!typed) {
-      report.untyped.push(`${name}: ${error?.name} ${String(error?.message ?? error).slice(0, 200)}`);
+    if (!isTypedError(error)) {
+      report.untyped.push(`${name}: ${describeError(error)}`);
       return;
     }
     report.codes[error.code] = (report.codes[error.code] ?? 0) + 1;
@@ -104,8 +102,8 @@ async function fuzz(seed, rounds) {
       (await DiagramState.open(options)).free();
       report.succeeded += 1;
     } catch (error) {
-      if (error?.name === 'DiagramStateError' && typeof error.code === 'string') report.codes[error.code] = (report.codes[error.code] ?? 0) + 1;
-      else report.untyped.push(`open: ${error?.name} ${String(error?.message ?? error).slice(0, 200)}`);
+      if (isTypedError(error)) report.codes[error.code] = (report.codes[error.code] ?? 0) + 1;
+      else report.untyped.push(`open: ${describeError(error)}`);
     }
   }
   const state = await DiagramState.open({ diagramId: 'fuzz', cells });
@@ -181,8 +179,8 @@ async function fuzzDirectory(seed, rounds) {
       if (opened && typeof opened.close === 'function' && opened !== diagrams) opened.close();
       report.succeeded += 1;
     } catch (error) {
-      if (error?.name === 'DiagramStateError' && typeof error.code === 'string') report.codes[error.code] = (report.codes[error.code] ?? 0) + 1;
-      else report.untyped.push(`${name}: ${error?.name} ${String(error?.message ?? error).slice(0, 200)}`);
+      if (isTypedError(error)) report.codes[error.code] = (report.codes[error.code] ?? 0) + 1;
+      else report.untyped.push(`${name}: ${describeError(error)}`);
     }
   }
   const exported = await diagrams.exportDocument(id);
