@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use super::change::Change;
 use super::shared_str::SharedStr;
-use crate::core::path::{checked_segments, PathError};
+use crate::core::path::{checked_segments, PathError, MAX_PATH_LEN};
 
 /// The `update` changes that turn `previous` into `current` under `key` of cell `cell_id`,
 /// one per leaf path that differs. `None` means the key was (or becomes) missing.
@@ -13,8 +13,10 @@ use crate::core::path::{checked_segments, PathError};
 /// - two objects are compared key by key, recursively;
 /// - two arrays of the same length are compared index by index, recursively;
 /// - anything else that differs is one leaf: a scalar, a type change, a value that appears
-///   or disappears, or an array whose length changed (recorded whole, so that indexes
-///   never shift under a recorded path).
+///   or disappears, an array whose length changed (recorded whole, so that indexes
+///   never shift under a recorded path), an object with a key that cannot be a path
+///   segment (empty, or containing `/`), or a value whose children's paths would be
+///   longer than [`MAX_PATH_LEN`].
 ///
 /// Every path produced has a parent that exists both before and after, so each change can
 /// be applied and inverted exactly.
@@ -51,7 +53,12 @@ fn diff_into(
     changes: &mut Vec<Change>,
 ) {
     match (previous, current) {
-        (Some(Value::Object(before)), Some(Value::Object(after))) => {
+        (Some(Value::Object(before)), Some(Value::Object(after)))
+            if before
+                .keys()
+                .chain(after.keys())
+                .all(|key| is_child_segment(path, key)) =>
+        {
             for (key, value) in before {
                 diff_child(cell_id, path, key, Some(value), after.get(key), changes);
             }
@@ -59,7 +66,10 @@ fn diff_into(
                 diff_child(cell_id, path, key, None, Some(value), changes);
             }
         }
-        (Some(Value::Array(before)), Some(Value::Array(after))) if before.len() == after.len() => {
+        (Some(Value::Array(before)), Some(Value::Array(after)))
+            if before.len() == after.len()
+                && is_child_segment(path, &before.len().saturating_sub(1).to_string()) =>
+        {
             for (index, (old, new)) in before.iter().zip(after).enumerate() {
                 diff_child(
                     cell_id,
@@ -79,6 +89,12 @@ fn diff_into(
         }),
         _ => {}
     }
+}
+
+/// Whether `segment` can follow `path` in a path that applies: not empty, no `/`, and the
+/// whole path within [`MAX_PATH_LEN`].
+fn is_child_segment(path: &str, segment: &str) -> bool {
+    !segment.is_empty() && !segment.contains('/') && path.len() + 1 + segment.len() <= MAX_PATH_LEN
 }
 
 fn diff_child(

@@ -1,0 +1,25 @@
+//! The time-bounded fuzzing harness shared by every target: a driver that generates inputs
+//! with proptest strategies until the time budget is spent and shrinks what fails, JSON
+//! value generators, byte- and JSON-level mutators of seed inputs, and the corpus folders
+//! (seeds and regression inputs) that ordinary tests replay.
+
+pub mod block_on;
+pub mod corpus;
+pub mod driver;
+pub mod json;
+pub mod mutate;
+
+pub use block_on::block_on;
+pub use corpus::{replay_corpus, seed_texts};
+pub use driver::{fuzz, tally, Verdict};
+pub use mutate::mutated;
+
+/// Fails a check with a message when `condition` does not hold.
+#[macro_export]
+macro_rules! ensure {
+    ($condition:expr, $($message:tt)+) => {
+        if !$condition {
+            return Err(format!($($message)+));
+        }
+    };
+}
