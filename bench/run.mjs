@@ -13,23 +13,13 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { startServer } from '../scripts/serve.mjs';
+import { CHROMIUM_FLAGS } from '../tests/e2e/harness.mjs';
 import { bundlePeers, OUT } from './bundle.mjs';
 import { writeReport } from './report.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SUITES = fileURLToPath(new URL('./suites/', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
-// The same flags as the end-to-end tests (tests/e2e/harness.mjs).
-const CHROMIUM_FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const runs = Number(process.env.BENCH_RUNS ?? 5);
 if (!Number.isInteger(runs) || runs < 1) throw new Error(`BENCH_RUNS must be a positive integer, got ${process.env.BENCH_RUNS}`);

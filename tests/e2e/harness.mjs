@@ -11,7 +11,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 /** Where tests keep screenshots for people to look at. */
 export const ARTIFACTS = join(ROOT, 'tests/e2e/artifacts');
 
-const CHROMIUM_FLAGS = [
+/** Chromium's flags for every headless run of the project (tests, benchmarks, soak). */
+export const CHROMIUM_FLAGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',

@@ -172,11 +172,5 @@ fn fuzz_loop() {
 
 #[test]
 fn corpus_replays() {
-    assert!(
-        support::replay_corpus(
-            TARGET,
-            |text| serde_json::from_str(text).unwrap_or_default(),
-            check
-        ) > 0
-    );
+    assert!(support::replay_corpus(TARGET, support::json_case, check) > 0);
 }

@@ -55,6 +55,12 @@ pub fn seed_texts(target: &str) -> Vec<String> {
     seeds
 }
 
+/// The `seed_case` of targets whose seeds are their cases written as JSON (a seed that is
+/// not JSON becomes `null`, which the target's check must refuse like any other input).
+pub fn json_case(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_default()
+}
+
 /// Checks every seed (turned into a case by `seed_case`) and every regression input of a
 /// target; fails listing each input that fails. Returns how many inputs it checked.
 pub fn replay_corpus(

@@ -10,7 +10,7 @@ pub mod json;
 pub mod mutate;
 
 pub use block_on::block_on;
-pub use corpus::{replay_corpus, seed_texts};
+pub use corpus::{json_case, replay_corpus, seed_texts};
 pub use driver::{fuzz, tally, Verdict};
 pub use mutate::mutated;
 
