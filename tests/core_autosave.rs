@@ -1248,3 +1248,17 @@ proptest! {
         prop_assert_eq!(harness.engine.base_version(), harness.server.version);
     }
 }
+
+#[test]
+fn changes_an_earlier_session_left_unsaved_are_saved_once_the_editor_is_ready() {
+    let mut harness = Harness::new();
+    harness.set_context(|context| context.graph_initialized = false);
+    harness.engine.carry_over_unsaved(harness.now);
+    assert!(harness.engine.is_dirty());
+    harness.settle();
+    assert_eq!(harness.saves(), 0, "not before the graph is ready");
+    harness.set_context(|context| context.graph_initialized = true);
+    harness.settle();
+    assert_eq!(harness.saves(), 1);
+    assert!(!harness.engine.is_dirty());
+}

@@ -118,6 +118,12 @@ impl AutoSaveDriver {
         self.input(|engine, now| engine.on_trigger(trigger, now))
     }
 
+    /// The stored copy may hold changes the server copy lacks (see
+    /// [`AutoSaveEngine::carry_over_unsaved`]): schedules a save.
+    pub fn carry_over_unsaved(&self) {
+        self.input(|engine, now| engine.carry_over_unsaved(now));
+    }
+
     /// Replaces the editor's context.
     pub fn set_context(&self, context: EditorContext) {
         self.input(|engine, _now| engine.set_context(context));

@@ -255,7 +255,10 @@ test('a tab closed during the debounce window: the edit is in IndexedDB and the 
   let copy = await server(page);
   assert.equal(copy.cause, 'flush', 'the page-hide flush saved');
   assert.equal(copy.cells.find((cell) => cell.id === 'n0').data.debounced, 'one');
-  assert.equal((await page.evaluate(() => window.tab.saveStatus())).status.state, 'idle');
+  // The flush's answer arrives as the page goes, so whether the push got recorded in the
+  // directory is a race: the reopened tab is clean, or saves the same cells once more.
+  const reopened = (await page.evaluate(() => window.tab.saveStatus())).status.state;
+  assert.ok(['idle', 'dirty'].includes(reopened), `reopened auto-save is ${reopened}`);
 
   // The server cannot be reached when the tab closes: the local copy still has the edit.
   tab = page;
@@ -274,9 +277,7 @@ test('a tab closed during the debounce window: the edit is in IndexedDB and the 
   await page.close();
 });
 
-test('after a close with the server down, the reopened tab saves what the server missed', {
-  todo: 'nothing records which local version the server has: the reopened tab starts clean (see the debounce-window test)',
-}, async () => {
+test('after a close with the server down, the reopened tab saves what the server missed', async () => {
   const db = unique();
   const tab = await openTab(db);
   const id = await tab.evaluate(() => window.tab.create(2, 'public'));

@@ -234,8 +234,8 @@ impl DiagramStateJs {
             .map_err(|message| js_error("INVALID_ARGUMENT", &message))?;
         let filter = options.filter.build().map_err(to_js_error)?;
         let mut core = CoreState::with_settings(BrowserClock, filter, config);
-        let (cells, version, public_version) = match &store {
-            None => (options.cells, options.version, None),
+        let (cells, version, public_version, unpushed) = match &store {
+            None => (options.cells, options.version, None, false),
             Some(store) => {
                 if !options.cells.is_empty() || options.version != 0 {
                     return Err(js_error(
@@ -248,7 +248,13 @@ impl DiagramStateJs {
                     .await
                     .and_then(|loaded| loaded.into_complete())
                     .map_err(store_error)?;
-                (loaded.cells, loaded.version, loaded.entry.public_version)
+                let unpushed = loaded.entry.has_unpushed_changes();
+                (
+                    loaded.cells,
+                    loaded.version,
+                    loaded.entry.public_version,
+                    unpushed,
+                )
             }
         };
         core.load(cells, version).map_err(to_js_error)?;
@@ -285,6 +291,12 @@ impl DiagramStateJs {
         }
         if let Some((engine, save)) = engine {
             state.start_autosave(engine, save);
+            if unpushed {
+                // An earlier session may have closed before the server had everything.
+                if let Some(driver) = state.inner.driver() {
+                    driver.carry_over_unsaved();
+                }
+            }
         }
         Ok(state)
     }

@@ -12,7 +12,8 @@ use super::{DiagramStateJs, Inner};
 use crate::bindings::convert::{from_js, from_js_object, required_string, to_js};
 use crate::bindings::error::{js_error, to_js_error};
 use crate::core::autosave::{
-    AutoSaveDecision, AutoSaveEngine, ConflictResolution, ResolutionOutcome, Trigger,
+    AutoSaveDecision, AutoSaveEngine, AutoSaveStatus, ConflictResolution, ResolutionOutcome,
+    Trigger,
 };
 use crate::core::history::OperationKind;
 use crate::core::model::Change;
@@ -47,7 +48,13 @@ impl DiagramStateJs {
             Some(cells.map(|cell| (**cell).clone()).collect())
         };
         let emitter = self.inner.emitter.clone();
-        let on_status = move |status: &_| emitter.emit("save", &to_js(status));
+        let weak = Rc::downgrade(&self.inner);
+        let on_status = move |status: &AutoSaveStatus| {
+            if let (AutoSaveStatus::Saved { at, .. }, Some(inner)) = (status, weak.upgrade()) {
+                inner.record_push(*at);
+            }
+            emitter.emit("save", &to_js(status));
+        };
         let driver = Rc::new(AutoSaveDriver::new(engine, save, cells, on_status));
         let _page_listeners = flush_on_page_hide(&driver);
         self.inner.autosave.replace(Some(AutoSave {

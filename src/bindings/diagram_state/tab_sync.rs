@@ -17,10 +17,10 @@ use wasm_bindgen_futures::spawn_local;
 
 use super::Inner;
 use crate::bindings::convert::to_js;
-use crate::core::clock::Clock;
+use crate::core::clock::{Clock, Millis};
 use crate::core::model::Change;
 use crate::core::state::{DiagramState as CoreState, Integration};
-use crate::core::storage::{Commit, DiagramStore, OplogSince, StoreError};
+use crate::core::storage::{Commit, DiagramStore, EntryUpdate, OplogSince, StoreError};
 use crate::core::sync::{Action, CommittedSet, SyncSession, SyncStatus};
 use crate::platform::broadcast::{BroadcastTransport, Incoming};
 use crate::platform::clock::BrowserClock;
@@ -183,6 +183,26 @@ impl Inner {
         }
         self.with_sync(|sync, _| sync.record_local(changes.to_vec()));
         spawn_local(commit_pending(Rc::downgrade(self)));
+    }
+
+    /// Records in the directory entry that the server copy held every change this tab
+    /// knew of at `at` (an auto-save answered `saved`), so that a later session knows
+    /// whether the server copy may lack something. Without a store this does nothing; a
+    /// failed write only means that session saves once more.
+    pub(super) fn record_push(&self, at: Millis) {
+        let Some(link) = self.link() else { return };
+        let update = EntryUpdate {
+            last_pushed_at: Some(Some(at)),
+            ..EntryUpdate::default()
+        };
+        spawn_local(async move {
+            if let Err(error) = link.store.update_entry(&link.diagram_id, update).await {
+                web_sys::console::warn_1(
+                    &format!("diagram-state: cannot record the save in the directory: {error}")
+                        .into(),
+                );
+            }
+        });
     }
 
     /// Announces this tab (its committed version) to the others.

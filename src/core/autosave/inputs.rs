@@ -42,6 +42,19 @@ impl AutoSaveEngine {
         decision
     }
 
+    /// The stored copy has changes the server copy may not have: an earlier session ended
+    /// before they were saved (e.g. the tab closed while the server could not be reached).
+    /// Marks the diagram dirty and schedules a save at time `now` plus the debounce, which
+    /// starts once the editor is ready, whatever the decision tree says of the load.
+    pub fn carry_over_unsaved(&mut self, now: Millis) {
+        self.edits += 1;
+        let first_at = self.wanted.map_or(now, |wanted| wanted.first_at);
+        self.wanted = Some(Wanted {
+            first_at,
+            last_at: now,
+        });
+    }
+
     /// A manual save: starts at the next [`poll`](Self::poll), bypassing the debounce,
     /// a retry's backoff, a non-retryable stop and a cancelled conflict; after the save in
     /// flight, if there is one; when back online, if offline. Saves even without changes.

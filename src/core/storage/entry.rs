@@ -88,6 +88,15 @@ pub struct DiagramEntry {
     pub public_version: Option<u64>,
 }
 
+impl DiagramEntry {
+    /// Whether the diagram changed since its last push to the server (or, never pushed,
+    /// since it was created): then the server copy may lack those changes, and auto-save
+    /// should save when the diagram is opened.
+    pub fn has_unpushed_changes(&self) -> bool {
+        self.updated_at > self.last_pushed_at.unwrap_or(self.created_at)
+    }
+}
+
 /// What [`create`](super::DiagramStore::create) needs. The default is an unnamed `local`
 /// diagram without cells.
 #[derive(Debug, Clone, PartialEq)]
@@ -283,6 +292,18 @@ mod tests {
         rename.apply(&mut entry, 9.0).unwrap();
         assert_eq!((entry.name.as_str(), entry.updated_at), ("B", 9.0));
         assert_eq!(entry.public_copy_id, None);
+    }
+
+    #[test]
+    fn changes_after_the_last_push_are_unpushed() {
+        let mut entry = new_entry("d1".into(), &NewDiagram::local("A"), 5.0).unwrap();
+        assert!(!entry.has_unpushed_changes(), "created, never changed");
+        entry.updated_at = 7.0;
+        assert!(entry.has_unpushed_changes(), "changed, never pushed");
+        entry.last_pushed_at = Some(8.0);
+        assert!(!entry.has_unpushed_changes());
+        entry.updated_at = 9.0;
+        assert!(entry.has_unpushed_changes());
     }
 
     #[test]
