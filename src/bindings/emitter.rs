@@ -4,8 +4,10 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
+use super::convert::to_js;
 use super::error::js_error;
 
 /// The events a `DiagramState` emits, in the order their names are documented.
@@ -67,10 +69,11 @@ impl Emitter {
             .any(|(_, name, _)| *name == event)
     }
 
-    /// Calls every listener of `event` with `payload`. A listener that throws does not stop
-    /// the others; its error is reported on the console. Listeners may subscribe,
-    /// unsubscribe and call back into the state while this runs.
-    pub(crate) fn emit(&self, event: &str, payload: &JsValue) {
+    /// Calls every listener of `event` with `payload` as plain JS data, built only when
+    /// someone listens. A listener that throws does not stop the others; its error is
+    /// reported on the console. Listeners may subscribe, unsubscribe and call back into the
+    /// state while this runs.
+    pub(crate) fn emit<T: Serialize + ?Sized>(&self, event: &str, payload: &T) {
         let listeners: Vec<js_sys::Function> = self
             .listeners
             .borrow()
@@ -79,8 +82,12 @@ impl Emitter {
             .filter(|(_, name, _)| *name == event)
             .map(|(_, _, listener)| listener.clone())
             .collect();
+        if listeners.is_empty() {
+            return;
+        }
+        let payload = to_js(payload);
         for listener in listeners {
-            if let Err(error) = listener.call1(&JsValue::NULL, payload) {
+            if let Err(error) = listener.call1(&JsValue::NULL, &payload) {
                 web_sys::console::error_2(
                     &JsValue::from_str(&format!("diagram-state: a '{event}' listener threw")),
                     &error,

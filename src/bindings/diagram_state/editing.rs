@@ -104,7 +104,7 @@ impl DiagramStateJs {
                 outcome: &outcome,
                 autosave,
             };
-            self.inner.emitter.emit("decision", &to_js(&payload));
+            self.inner.emitter.emit("decision", &payload);
         }
         self.inner.after_local_change(&outcome.applied);
         self.inner

@@ -318,7 +318,7 @@ impl Inner {
                 changes,
                 version,
             };
-            self.emitter.emit("change", &to_js(&payload));
+            self.emitter.emit("change", &payload);
         }
     }
 
@@ -326,7 +326,7 @@ impl Inner {
     /// Call with no session borrowed.
     fn announce_history(&self, before: HistoryState, after: HistoryState) {
         if before != after {
-            self.emitter.emit("history", &to_js(&after));
+            self.emitter.emit("history", &after);
         }
     }
 }

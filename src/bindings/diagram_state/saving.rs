@@ -53,7 +53,7 @@ impl DiagramStateJs {
             if let (AutoSaveStatus::Saved { at, .. }, Some(inner)) = (status, weak.upgrade()) {
                 inner.record_push(*at);
             }
-            emitter.emit("save", &to_js(status));
+            emitter.emit("save", status);
         };
         let driver = Rc::new(AutoSaveDriver::new(engine, save, cells, on_status));
         let _page_listeners = flush_on_page_hide(&driver);

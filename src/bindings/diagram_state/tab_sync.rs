@@ -16,7 +16,6 @@ use serde::Serialize;
 use wasm_bindgen_futures::spawn_local;
 
 use super::Inner;
-use crate::bindings::convert::to_js;
 use crate::core::clock::{Clock, Millis};
 use crate::core::model::Change;
 use crate::core::state::{DiagramState as CoreState, Integration};
@@ -239,8 +238,11 @@ impl Inner {
     }
 
     fn emit_sync(&self) {
+        if !self.emitter.has_listeners("sync") {
+            return;
+        }
         if let Some(event) = self.sync_event() {
-            self.emitter.emit("sync", &to_js(&event));
+            self.emitter.emit("sync", &event);
         }
     }
 
@@ -266,7 +268,7 @@ impl Inner {
         self.announce_changes("tab", &integration.view, integration.version);
         self.announce_history(before, integration.history);
         for conflict in &integration.conflicts {
-            self.emitter.emit("conflict", &to_js(conflict));
+            self.emitter.emit("conflict", conflict);
         }
         if let Ok(mut guard) = self.session.try_borrow_mut() {
             if let Some(session) = guard.as_mut() {
