@@ -171,7 +171,17 @@ export interface AutoSaveSnapshot {
 
 /** What a conflict resolution did (Rust `ResolutionOutcome`). */
 export type ResolutionOutcome =
-  | { type: 'refresh'; serverVersion: number; serverCells: Cell[] | null; setAside: Change[] }
+  | {
+      type: 'refresh';
+      serverVersion: number;
+      serverCells: Cell[] | null;
+      /** The unsaved changes at the time of the conflict. */
+      setAside: Change[];
+      /** Those kept over the server's copy (the server never had them): saved again. Absent without `serverCells`. */
+      kept?: Change[];
+      /** Values of yours that the server's copy replaced. Absent without `serverCells`. */
+      overridden?: { cellId: string; path?: string; local?: unknown; server?: unknown }[];
+    }
   | { type: 'overwrite'; baseVersion: number }
   | { type: 'cancel' };
 

@@ -54,6 +54,18 @@ struct Shared {
     armed_for: Option<Millis>,
     pump_queued: bool,
     last_status: Option<AutoSaveStatus>,
+    /// What `navigator.onLine` and the window's `online`/`offline` events last said.
+    browser_online: bool,
+    /// Whether this tab may save (it leads its diagram's tabs, or it is alone).
+    leading: bool,
+}
+
+impl Shared {
+    /// The engine saves only when the browser is online and this tab leads.
+    fn apply_online(&mut self) {
+        let online = self.browser_online && self.leading;
+        self.engine.set_online(online, BrowserClock.now());
+    }
 }
 
 /// The object the save callback receives.
@@ -72,18 +84,20 @@ impl AutoSaveDriver {
     /// Starts driving `engine`: `save` is the editor's save callback, `cells` gives the
     /// diagram's current cells for each save (`None` when they cannot be read right now:
     /// that save fails as retryable, it never sends an empty diagram), and `on_status` is called (from a timer or a
-    /// microtask) whenever the status changes. The engine starts online or offline as
-    /// `navigator.onLine` says, and follows the window's `online`/`offline` events.
+    /// microtask) whenever the status changes. The engine saves while the browser is
+    /// online (`navigator.onLine`, then the window's `online`/`offline` events) and this
+    /// tab leads: `leading` is where it starts, [`AutoSaveDriver::set_leading`] changes it.
     pub fn new(
-        mut engine: AutoSaveEngine,
+        engine: AutoSaveEngine,
         save: Function,
         cells: impl Fn() -> Option<Vec<Value>> + 'static,
         on_status: impl Fn(&AutoSaveStatus) + 'static,
+        leading: bool,
     ) -> Self {
         let window = web_sys::window();
-        if let Some(window) = &window {
-            engine.set_online(window.navigator().on_line(), BrowserClock.now());
-        }
+        let browser_online = window
+            .as_ref()
+            .is_none_or(|window| window.navigator().on_line());
         let shared = Rc::new(RefCell::new(Shared {
             engine,
             save,
@@ -93,7 +107,10 @@ impl AutoSaveDriver {
             armed_for: None,
             pump_queued: false,
             last_status: None,
+            browser_online,
+            leading,
         }));
+        shared.borrow_mut().apply_online();
         let mut listeners = Vec::new();
         if let Some(window) = &window {
             for (event, online) in [("online", true), ("offline", false)] {
@@ -149,6 +166,22 @@ impl AutoSaveDriver {
     /// Tells the engine the browser is online or offline (the window's events do this too).
     pub fn set_online(&self, online: bool) {
         set_online(&self.shared, online);
+    }
+
+    /// Whether this tab leads its diagram's tabs: only the leader saves (a follower waits
+    /// as if offline, whatever the browser's connection).
+    pub fn set_leading(&self, leading: bool) {
+        {
+            let mut shared = self.shared.borrow_mut();
+            shared.leading = leading;
+            shared.apply_online();
+        }
+        queue_pump(&self.shared);
+    }
+
+    /// Whether this tab may save now (it leads, and the browser is online).
+    pub fn is_leading(&self) -> bool {
+        self.shared.borrow().leading
     }
 
     /// Resolves a version conflict; on `refresh`, the outcome says what to load and which
@@ -212,9 +245,19 @@ pub fn random_seed() -> u64 {
 }
 
 fn set_online(shared: &Rc<RefCell<Shared>>, online: bool) {
-    if let Ok(mut inner) = shared.try_borrow_mut() {
-        inner.engine.set_online(online, BrowserClock.now());
-    }
+    let Ok(mut inner) = shared.try_borrow_mut() else {
+        // Never dropped: tried again once the current borrow has ended.
+        let weak = Rc::downgrade(shared);
+        spawn_local(async move {
+            if let Some(shared) = weak.upgrade() {
+                set_online(&shared, online);
+            }
+        });
+        return;
+    };
+    inner.browser_online = online;
+    inner.apply_online();
+    drop(inner);
     queue_pump(shared);
 }
 
@@ -308,11 +351,20 @@ fn start_save(
 
 /// Reports a save's result, then lets a microtask start a follow-up or report the status.
 fn finish(shared: &Rc<RefCell<Shared>>, attempt: u64, result: SaveResult) {
-    if let Ok(mut inner) = shared.try_borrow_mut() {
-        inner
-            .engine
-            .on_save_result(attempt, result, BrowserClock.now());
-    }
+    let Ok(mut inner) = shared.try_borrow_mut() else {
+        // A save's answer is never dropped: reported once the current borrow has ended.
+        let weak = Rc::downgrade(shared);
+        spawn_local(async move {
+            if let Some(shared) = weak.upgrade() {
+                finish(&shared, attempt, result);
+            }
+        });
+        return;
+    };
+    inner
+        .engine
+        .on_save_result(attempt, result, BrowserClock.now());
+    drop(inner);
     queue_pump(shared);
 }
 

@@ -110,16 +110,21 @@ describe('auto-save through the adapter', () => {
     assert.ok(result.statuses.includes('saving') && result.statuses.at(-1) === 'saved', result.statuses.join());
   });
 
-  test("a conflict, resolved with refresh, puts the server's cells in the state and the graph", async () => {
+  test("a conflict, resolved with refresh, merges the server's cells and keeps what it lacked", async () => {
     const result = await runAutosave('conflictThenRefresh');
     assert.deepEqual(result.conflicted, { state: 'conflict', serverVersion: 9 });
     assert.equal(result.outcomeType, 'refresh');
-    assert.equal(result.setAside, 2, 'the unsaved move is reported as set aside');
-    assert.equal(result.bX, 777);
-    assert.equal(result.edgeGone, true);
-    assert.equal(result.version, 9);
-    assert.equal(result.history.canUndo, false, 'a refresh starts a fresh history');
+    assert.equal(result.setAside, 2, 'the unsaved move is reported');
+    assert.deepEqual(result.kept, [['a', 'position/x', 5], ['a', 'position/y', 5]], 'the server never had the move');
+    assert.equal(result.overridden, 0);
+    assert.deepEqual(result.a, { x: 5, y: 5 }, 'an older server copy does not revert the move');
+    assert.deepEqual(result.stateA, { x: 5, y: 5 });
+    assert.equal(result.bX, 777, "the server's move comes in");
+    assert.equal(result.edgeGone, true, "the server's removal comes in");
+    assert.equal(result.history.canUndo, true, 'the move stays undoable');
     assert.equal(result.stateCells, 2);
     assert.equal(result.graphCells, 2);
+    assert.deepEqual(result.saves, [0, 9], 'the kept move is saved on the server version');
+    assert.equal(result.saved.version, 10);
   });
 });

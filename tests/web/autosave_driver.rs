@@ -55,6 +55,7 @@ fn driver(save: Function, debounce: f64) -> (AutoSaveDriver, Rc<RefCell<Vec<Auto
         save,
         || Some(vec![json!({ "id": "n1", "shape": "rect" })]),
         move |status| log.borrow_mut().push(status.clone()),
+        true,
     );
     driver.set_online(true);
     (driver, statuses)
@@ -203,6 +204,27 @@ async fn offline_waits_and_saves_when_back_online() {
     assert_eq!(driver.status(), AutoSaveStatus::Dirty);
     driver.set_online(true);
     wait_for(3_000, "the save once online", || calls.borrow().len() == 1).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_tab_that_does_not_lead_never_saves_until_it_leads() {
+    let (save, calls) = recording_save();
+    let (driver, _statuses) = driver(save, 10.0);
+    driver.set_leading(false);
+    move_node(&driver);
+    // The window's `online` event (or `navigator.onLine`) does not make a follower save.
+    let online = web_sys::Event::new("online").expect("an event");
+    web_sys::window()
+        .expect("tests run in a window")
+        .dispatch_event(&online)
+        .expect("dispatched");
+    driver.set_online(true);
+    driver.flush();
+    sleep(150).await;
+    assert!(calls.borrow().is_empty(), "a follower does not save");
+    assert_eq!(driver.status(), AutoSaveStatus::Dirty);
+    driver.set_leading(true);
+    wait_for(3_000, "the save once leading", || calls.borrow().len() == 1).await;
 }
 
 #[wasm_bindgen_test]

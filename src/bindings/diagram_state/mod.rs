@@ -290,7 +290,10 @@ impl DiagramStateJs {
             state.inner.announce_tab();
         }
         if let Some((engine, save)) = engine {
-            state.start_autosave(engine, save);
+            // The server copy holds the loaded version unless an earlier session closed
+            // before its last save.
+            let pushed = (!unpushed).then_some(version);
+            state.start_autosave(engine, save, pushed);
             if unpushed {
                 // An earlier session may have closed before the server had everything.
                 if let Some(driver) = state.inner.driver() {

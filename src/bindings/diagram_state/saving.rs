@@ -1,10 +1,11 @@
 //! Auto-save to the editor's server: the driver, its triggers, its status and the
 //! conflict resolutions.
 
+use std::cell::Cell;
 use std::rc::Rc;
 
 use gloo::events::EventListener;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
@@ -12,16 +13,21 @@ use super::{DiagramStateJs, Inner};
 use crate::bindings::convert::{from_js, from_js_object, required_string, to_js};
 use crate::bindings::error::{js_error, to_js_error};
 use crate::core::autosave::{
-    AutoSaveDecision, AutoSaveEngine, AutoSaveStatus, ConflictResolution, ResolutionOutcome,
-    Trigger,
+    merge_server_copy, AutoSaveDecision, AutoSaveEngine, AutoSaveStatus, ConflictResolution,
+    Overridden, ResolutionOutcome, ServerMerge, Trigger,
 };
-use crate::core::history::OperationKind;
-use crate::core::model::Change;
+use crate::core::history::{OperationKind, Origin};
+use crate::core::model::{Change, Diagram};
+use crate::core::sync::SyncSession;
 use crate::platform::autosave_driver::AutoSaveDriver;
 
-/// The running auto-save: the driver and the page listeners that flush it.
+/// The running auto-save: the driver, the page listeners that flush it, and which store
+/// versions the server copy holds.
 pub(super) struct AutoSave {
     driver: Rc<AutoSaveDriver>,
+    /// The store version the server copy is known to include (`None`: unknown, e.g. an
+    /// earlier session closed before its last save).
+    pushed: Rc<Cell<Option<u64>>>,
     _page_listeners: Vec<EventListener>,
 }
 
@@ -38,27 +44,50 @@ struct ContextUpdate {
 }
 
 impl DiagramStateJs {
-    /// Starts auto-saving with `engine` through the editor's `save` callback.
-    pub(super) fn start_autosave(&self, engine: AutoSaveEngine, save: js_sys::Function) {
+    /// Starts auto-saving with `engine` through the editor's `save` callback. `pushed` is
+    /// the store version the server copy is known to include. With other tabs on the
+    /// diagram, only the leader saves.
+    pub(super) fn start_autosave(
+        &self,
+        engine: AutoSaveEngine,
+        save: js_sys::Function,
+        pushed: Option<u64>,
+    ) {
+        // The store version the cells of the save in flight include (at least).
+        let sending = Rc::new(Cell::new(0));
         let inner = Rc::downgrade(&self.inner);
+        let sent = Rc::clone(&sending);
         let cells = move || -> Option<Vec<Value>> {
             let inner = inner.upgrade()?;
             let session = inner.session.try_borrow().ok()?;
-            let cells = session.as_ref()?.core.diagram().cells();
+            let session = session.as_ref()?;
+            sent.set(
+                session
+                    .sync
+                    .as_ref()
+                    .map_or(0, SyncSession::committed_version),
+            );
+            let cells = session.core.diagram().cells();
             Some(cells.map(|cell| (**cell).clone()).collect())
         };
+        let pushed = Rc::new(Cell::new(pushed));
         let emitter = self.inner.emitter.clone();
         let weak = Rc::downgrade(&self.inner);
+        let known = Rc::clone(&pushed);
         let on_status = move |status: &AutoSaveStatus| {
-            if let (AutoSaveStatus::Saved { at, .. }, Some(inner)) = (status, weak.upgrade()) {
-                inner.record_push(*at);
+            if let (AutoSaveStatus::Saved { at, version }, Some(inner)) = (status, weak.upgrade()) {
+                let store_version = sending.get();
+                known.set(known.get().max(Some(store_version)));
+                inner.record_push(*at, *version, store_version);
             }
             emitter.emit("save", status);
         };
-        let driver = Rc::new(AutoSaveDriver::new(engine, save, cells, on_status));
+        let leading = self.inner.link().is_none_or(|link| link.is_leader());
+        let driver = Rc::new(AutoSaveDriver::new(engine, save, cells, on_status, leading));
         let _page_listeners = flush_on_page_hide(&driver);
         self.inner.autosave.replace(Some(AutoSave {
             driver,
+            pushed,
             _page_listeners,
         }));
     }
@@ -74,6 +103,51 @@ impl Inner {
     ) -> Option<AutoSaveDecision> {
         let driver = self.driver()?;
         Some(driver.trigger(Trigger::history(changes.to_vec(), kind)))
+    }
+
+    /// This tab now leads (or no longer leads) the diagram's tabs: only the leader saves.
+    /// A new leader saves at once what the server copy may lack: store versions no save
+    /// is known to include (the previous leader closed before saving them), or changes
+    /// not committed yet.
+    pub(super) fn lead_autosave(&self, leading: bool) {
+        let Some(driver) = self.driver() else { return };
+        driver.set_leading(leading);
+        if !leading {
+            return;
+        }
+        let pushed = self
+            .autosave
+            .borrow()
+            .as_ref()
+            .and_then(|autosave| autosave.pushed.get());
+        let unpushed = self.session.try_borrow().ok().and_then(|session| {
+            let sync = session.as_ref()?.sync.as_ref()?;
+            let committed = sync.committed_version();
+            Some(!sync.pending().is_empty() || pushed.is_none_or(|pushed| committed > pushed))
+        });
+        if unpushed != Some(false) {
+            driver.carry_over_unsaved();
+        }
+    }
+
+    /// Another tab saved the diagram as `server_version`, including every store version up
+    /// to `store_version`: this tab's auto-save takes that as its base (it saves on it when
+    /// it leads next) and forgets the changes that save covered.
+    #[allow(dead_code)] // TEMP until merged
+    pub(super) fn saved_elsewhere(&self, server_version: u64, store_version: u64) {
+        let Some(autosave) = self
+            .autosave
+            .borrow()
+            .as_ref()
+            .map(|autosave| (Rc::clone(&autosave.driver), Rc::clone(&autosave.pushed)))
+        else {
+            return;
+        };
+        let (driver, pushed) = autosave;
+        pushed.set(pushed.get().max(Some(store_version)));
+        if !driver.is_leading() {
+            driver.reset(server_version);
+        }
     }
 
     pub(super) fn driver(&self) -> Option<Rc<AutoSaveDriver>> {
@@ -155,13 +229,18 @@ impl DiagramStateJs {
         Ok(self.inner.require_driver()?.flush())
     }
 
-    /// Resolves a version conflict: `'refresh'` adopts the server's state (its cells, when
-    /// the conflict answer carried `serverCells`, replace the diagram and reach the graph
-    /// as remote changes; the history starts afresh), `'overwrite'` saves again on top of
-    /// the server's version, `'cancel'` keeps the changes unsaved and pauses auto-save
-    /// until the next resolution or `saveNow()`. Returns `{ type: 'refresh', serverVersion,
-    /// serverCells, setAside }` (the local changes that were not saved), `{ type:
-    /// 'overwrite', baseVersion }` or `{ type: 'cancel' }`. Throws `NO_CONFLICT`.
+    /// Resolves a version conflict: `'refresh'` ("load theirs") merges the server's copy
+    /// into the diagram (when the conflict answer carried `serverCells`): the server's
+    /// edits come in as remote changes, while what this browser changed since the base and
+    /// the server never had is kept and saved again on top of the server's version — an
+    /// older server copy never reverts an edit made here; where both sides changed the same
+    /// path, the server's value wins and both values are reported in `overridden`.
+    /// `'overwrite'` saves again on top of the server's version, `'cancel'` keeps the
+    /// changes unsaved and pauses auto-save until the next resolution or `saveNow()`.
+    /// Returns `{ type: 'refresh', serverVersion, serverCells, setAside, kept, overridden }`
+    /// (`setAside`: the unsaved changes at the time of the conflict; `kept`: those kept over
+    /// the server's copy, to be saved), `{ type: 'overwrite', baseVersion }` or `{ type:
+    /// 'cancel' }`. Throws `NO_CONFLICT`.
     #[wasm_bindgen(js_name = resolveConflict, unchecked_return_type = "ResolutionOutcome")]
     pub fn resolve_conflict(
         &self,
@@ -171,15 +250,31 @@ impl DiagramStateJs {
         let resolution: ConflictResolution = from_js(&resolution, "resolution")?;
         let driver = self.inner.require_driver()?;
         let outcome = driver.resolve_conflict(resolution).map_err(to_js_error)?;
-        if let ResolutionOutcome::Refresh {
+        let ResolutionOutcome::Refresh {
             server_version,
             server_cells: Some(cells),
-            ..
+            set_aside,
         } = &outcome
-        {
-            self.inner.replace_cells(cells.clone(), *server_version)?;
-        }
-        Ok(to_js(&outcome))
+        else {
+            return Ok(to_js(&outcome));
+        };
+        let merged = self
+            .inner
+            .merge_server_copy(cells.clone(), *server_version, set_aside);
+        let merge = match merged {
+            Ok(merge) => merge,
+            Err(error) => {
+                // Nothing was merged: the unsaved changes stay unsaved.
+                driver.trigger(Trigger::history(set_aside.clone(), None));
+                return Err(error);
+            }
+        };
+        driver.trigger(Trigger::history(merge.kept.clone(), None));
+        Ok(to_js(&RefreshOutcome {
+            outcome: &outcome,
+            kept: &merge.kept,
+            overridden: &merge.overridden,
+        }))
     }
 
     /// Tells auto-save that something it saves with the diagram changed outside the cells
@@ -235,19 +330,40 @@ impl DiagramStateJs {
     }
 }
 
+/// The answer of a `refresh` resolution.
+#[derive(Serialize)]
+struct RefreshOutcome<'a> {
+    #[serde(flatten)]
+    outcome: &'a ResolutionOutcome,
+    kept: &'a [Change],
+    overridden: &'a [Overridden],
+}
+
 impl Inner {
-    /// Replaces the cells (a refresh) and tells listeners: the changes reach the graph as
-    /// `remote` ones, and the history starts afresh.
-    fn replace_cells(self: &Rc<Self>, cells: Vec<Value>, version: u64) -> Result<(), JsValue> {
-        let (changes, before, after) = {
+    /// Merges the server's copy (`cells` at `server_version`) into the diagram given the
+    /// changes not saved yet (see [`merge_server_copy`]) and tells listeners: the server's
+    /// side reaches the graph as `remote` changes and is committed like any change (other
+    /// tabs follow). Returns what was kept and what was overridden.
+    fn merge_server_copy(
+        self: &Rc<Self>,
+        cells: Vec<Value>,
+        server_version: u64,
+        unsaved: &[Change],
+    ) -> Result<ServerMerge, JsValue> {
+        let server = Diagram::from_cells(cells, server_version).map_err(to_js_error)?;
+        let (merge, outcome, before) = {
             let mut session = self.session()?;
+            let merge = merge_server_copy(session.core.diagram(), &server, unsaved);
             let before = session.core.history_state();
-            let changes = session.core.replace(cells, version).map_err(to_js_error)?;
-            (changes, before, session.core.history_state())
+            let outcome = session
+                .core
+                .apply_changes(merge.apply.clone(), Origin::Remote)
+                .map_err(to_js_error)?;
+            (merge, outcome, before)
         };
-        self.after_local_change(&changes);
-        self.announce_changes("remote", &changes, version);
-        self.announce_history(before, after);
-        Ok(())
+        self.after_local_change(&outcome.applied);
+        self.announce_changes("remote", &outcome.applied, outcome.version);
+        self.announce_history(before, outcome.history);
+        Ok(merge)
     }
 }

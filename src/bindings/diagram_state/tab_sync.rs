@@ -153,6 +153,11 @@ impl Link {
         }
     }
 
+    /// Whether this tab leads the diagram's tabs (it is the one that saves to the server).
+    pub(super) fn is_leader(&self) -> bool {
+        self.is_leader.get()
+    }
+
     fn storage_name(&self) -> &'static str {
         match *self.store {
             LocalStore::IndexedDb(_) => "indexeddb",
@@ -162,7 +167,7 @@ impl Link {
 }
 
 impl Inner {
-    fn link(&self) -> Option<Rc<Link>> {
+    pub(super) fn link(&self) -> Option<Rc<Link>> {
         self.link.borrow().clone()
     }
 
@@ -188,7 +193,7 @@ impl Inner {
     /// knew of at `at` (an auto-save answered `saved`), so that a later session knows
     /// whether the server copy may lack something. Without a store this does nothing; a
     /// failed write only means that session saves once more.
-    pub(super) fn record_push(&self, at: Millis) {
+    pub(super) fn record_push(&self, at: Millis, _server_version: u64, _store_version: u64) {
         let Some(link) = self.link() else { return };
         let update = EntryUpdate {
             last_pushed_at: Some(Some(at)),
@@ -251,10 +256,7 @@ impl Inner {
             link.is_leader.set(leading);
         }
         // A follower's auto-save waits as if offline; it saves when it becomes the leader.
-        if let Some(driver) = self.driver() {
-            let online = web_sys::window().is_none_or(|window| window.navigator().on_line());
-            driver.set_online(leading && online);
-        }
+        self.lead_autosave(leading);
         self.emit_sync();
     }
 

@@ -48,6 +48,7 @@ mod reason;
 mod results;
 mod save;
 mod schedule;
+mod server_merge;
 mod status;
 mod trigger;
 
@@ -61,5 +62,6 @@ pub use error::AutoSaveError;
 pub use jitter::{JitterSource, SplitMix64};
 pub use reason::{DecisionNode, DecisionReason, Verdict};
 pub use save::{SaveCause, SaveRequest, SaveResult};
+pub use server_merge::{merge_server_copy, Overridden, ServerMerge};
 pub use status::{AutoSaveSnapshot, AutoSaveStatus};
 pub use trigger::{Trigger, TriggerSource};

@@ -179,32 +179,48 @@ window.autosaveScenarios = {
     return result;
   },
 
-  /** A conflict pauses auto-save; refresh adopts the server's cells in state and graph. */
+  /** A conflict pauses auto-save; refresh merges the server's (older) copy: its edits come
+   * in, the unsaved move it lacks is kept and saved again on the server's version. */
   async conflictThenRefresh() {
+    let serverCells = null;
+    const saves = [];
     const { graph, state, unbind, json } = await setup({
       autosave: {
         debounceMs: 20,
-        save: () => {
-          const cells = json().cells.map((cell) => (cell.id === 'b' ? { ...cell, position: { x: 777, y: 40 } } : cell));
-          return { status: 'conflict', serverVersion: 9, serverCells: cells.filter((cell) => cell.id !== 'e') };
+        save: (request) => {
+          saves.push(request.baseVersion);
+          if (saves.length > 1) return { status: 'saved', version: request.baseVersion + 1 };
+          return { status: 'conflict', serverVersion: 9, serverCells };
         },
       },
     });
+    // The server's copy: another client moved b and removed e, and never saw a's move.
+    serverCells = json().cells
+      .filter((cell) => cell.id !== 'e')
+      .map((cell) => (cell.id === 'b' ? { ...cell, position: { x: 777, y: 40 } } : cell));
     node(graph, 'a').position(5, 5);
-    await new Promise((done) => setTimeout(done, 150));
-    const conflicted = state.saveStatus.status;
+    const conflicted = await new Promise((done) => {
+      const off = state.on('save', (status) => status.state === 'conflict' && (off(), done(status)));
+    });
+    const saved = new Promise((done) => {
+      const off = state.on('save', (status) => status.state === 'saved' && (off(), done(status)));
+    });
     const outcome = state.resolveConflict('refresh');
     const result = {
       conflicted,
       outcomeType: outcome.type,
       setAside: outcome.setAside.length,
+      kept: outcome.kept.map(({ id, path, after }) => [id, path, after]),
+      overridden: outcome.overridden.length,
+      a: node(graph, 'a').position(),
       bX: node(graph, 'b').position().x,
       edgeGone: !graph.getCellById('e'),
-      version: state.version,
+      stateA: state.cells().find((cell) => cell.id === 'a').position,
       history: state.historyState,
       stateCells: state.cells().length,
       graphCells: graph.getCells().length,
-      afterStatus: state.saveStatus.status.state,
+      saved: await saved,
+      saves,
     };
     unbind();
     state.dispose();

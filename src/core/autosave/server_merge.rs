@@ -1,0 +1,258 @@
+//! "Load theirs" after a version conflict, without losing what the server never had: a
+//! three-way merge of the server's copy into the diagram, with the unsaved changes (those
+//! made since the base the server's copy is compared with) telling which side changed what.
+//!
+//! For every difference between the diagram and the server's copy:
+//! - a path only this side changed since the base (the server still holds the base value)
+//!   keeps this side's value, and stays unsaved;
+//! - a cell only this side added stays, and a cell only this side removed stays removed
+//!   (when the server's copy of it is the one this side removed);
+//! - anything else takes the server's value; where this side had changed it too, the
+//!   merge reports both values as an [`Overridden`] entry.
+//!
+//! A server copy that is *older* than what this side holds (the answer of a save made on a
+//! stale base) therefore never reverts an edit that this side made and the server lacks.
+
+use std::collections::{HashMap, HashSet};
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::core::model::{cell_id, Change, Diagram};
+use crate::core::sync::cell_diff::diagram_changes;
+
+/// A value of this side that the server's copy replaced in a "Load theirs".
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Overridden {
+    /// The cell.
+    pub cell_id: String,
+    /// The path inside the cell; absent when the whole cell was at stake.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// This side's value (absent: missing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub local: Option<Value>,
+    /// The server's value, now in the diagram (absent: missing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub server: Option<Value>,
+}
+
+/// What merging the server's copy into the diagram takes and keeps.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ServerMerge {
+    /// What to apply to the diagram (origin `remote`): the server's side of every
+    /// difference not kept.
+    pub apply: Vec<Change>,
+    /// This side's changes kept over the server's copy, as changes of the server's copy:
+    /// what the next save must carry.
+    pub kept: Vec<Change>,
+    /// This side's values the server's copy replaced.
+    pub overridden: Vec<Overridden>,
+}
+
+/// What the unsaved changes did, per cell and path, since the base.
+#[derive(Default)]
+struct Unsaved<'a> {
+    added: HashSet<&'a str>,
+    removed: HashMap<&'a str, &'a Value>,
+    /// The value each updated path had at the base (the `before` of its first update).
+    base: HashMap<(&'a str, &'a str), Option<&'a Value>>,
+}
+
+impl<'a> Unsaved<'a> {
+    fn new(changes: &'a [Change]) -> Self {
+        let mut unsaved = Self::default();
+        for change in changes {
+            match change {
+                Change::Add { cell } => {
+                    if let Ok(id) = cell_id(cell) {
+                        unsaved.added.insert(id);
+                    }
+                }
+                Change::Remove { cell } => {
+                    if let Ok(id) = cell_id(cell) {
+                        unsaved.removed.entry(id).or_insert(&**cell);
+                    }
+                }
+                Change::Update {
+                    id, path, before, ..
+                } => {
+                    unsaved
+                        .base
+                        .entry((&**id, &**path))
+                        .or_insert(before.as_ref());
+                }
+            }
+        }
+        unsaved
+    }
+
+    fn touched(&self, id: &str) -> bool {
+        self.added.contains(id)
+            || self.removed.contains_key(id)
+            || self.base.keys().any(|(cell, _)| *cell == id)
+    }
+}
+
+/// Merges `server` (the server's copy) into `local` (the diagram as this side holds it),
+/// given `unsaved`, the changes this side made since the base, oldest first.
+pub fn merge_server_copy(local: &Diagram, server: &Diagram, unsaved: &[Change]) -> ServerMerge {
+    let unsaved = Unsaved::new(unsaved);
+    let mut merge = ServerMerge::default();
+    for change in diagram_changes(local, server) {
+        match &change {
+            Change::Update {
+                id,
+                path,
+                before,
+                after,
+            } => match unsaved.base.get(&(&**id, &**path)) {
+                Some(base) if *base == after.as_ref() && !unsaved.added.contains(&**id) => {
+                    merge.kept.push(change.inverse());
+                }
+                Some(_) => {
+                    merge.overridden.push(Overridden {
+                        cell_id: id.to_string(),
+                        path: Some(path.to_string()),
+                        local: before.clone(),
+                        server: after.clone(),
+                    });
+                    merge.apply.push(change);
+                }
+                None => merge.apply.push(change),
+            },
+            Change::Remove { cell } => {
+                let id = cell_id(cell).unwrap_or_default();
+                if unsaved.added.contains(id) {
+                    merge.kept.push(change.inverse());
+                } else {
+                    if unsaved.touched(id) {
+                        merge.overridden.push(Overridden {
+                            cell_id: id.to_owned(),
+                            path: None,
+                            local: Some((**cell).clone()),
+                            server: None,
+                        });
+                    }
+                    merge.apply.push(change);
+                }
+            }
+            Change::Add { cell } => {
+                let id = cell_id(cell).unwrap_or_default();
+                match unsaved.removed.get(id) {
+                    Some(removed) if **removed == **cell => merge.kept.push(change.inverse()),
+                    Some(_) => {
+                        merge.overridden.push(Overridden {
+                            cell_id: id.to_owned(),
+                            path: None,
+                            local: None,
+                            server: Some((**cell).clone()),
+                        });
+                        merge.apply.push(change);
+                    }
+                    None => merge.apply.push(change),
+                }
+            }
+        }
+    }
+    merge
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn node(id: &str, label: &str) -> Value {
+        json!({ "id": id, "shape": "rect", "attrs": { "text": { "text": label } } })
+    }
+
+    fn diagram(cells: Vec<Value>) -> Diagram {
+        Diagram::from_cells(cells, 0).unwrap()
+    }
+
+    fn rename(id: &str, from: &str, to: &str) -> Change {
+        Change::update(id, "attrs/text/text", Some(json!(from)), Some(json!(to)))
+    }
+
+    #[test]
+    fn an_older_server_copy_never_reverts_an_unsaved_edit() {
+        // This side renamed x; the server's copy (saved by another tab on a stale base)
+        // has y renamed and x as it was at the base.
+        let local = diagram(vec![node("x", "mine"), node("y", "theirs")]);
+        let server = diagram(vec![node("x", "base"), node("y", "theirs")]);
+        let merge = merge_server_copy(&local, &server, &[rename("x", "base", "mine")]);
+        assert!(merge.apply.is_empty(), "{:?}", merge.apply);
+        assert_eq!(merge.kept, [rename("x", "base", "mine")]);
+        assert!(merge.overridden.is_empty());
+    }
+
+    #[test]
+    fn the_servers_newer_edits_come_in_and_a_path_both_changed_takes_theirs() {
+        let local = diagram(vec![
+            node("x", "mine"),
+            node("y", "base"),
+            node("z", "mine"),
+        ]);
+        let server = diagram(vec![
+            node("x", "base"),
+            node("y", "new"),
+            node("z", "server"),
+        ]);
+        let unsaved = [rename("x", "base", "mine"), rename("z", "base", "mine")];
+        let merge = merge_server_copy(&local, &server, &unsaved);
+        assert_eq!(
+            merge.apply,
+            [rename("y", "base", "new"), rename("z", "mine", "server")]
+        );
+        assert_eq!(merge.kept, [rename("x", "base", "mine")]);
+        assert_eq!(
+            merge.overridden,
+            [Overridden {
+                cell_id: "z".into(),
+                path: Some("attrs/text/text".into()),
+                local: Some(json!("mine")),
+                server: Some(json!("server")),
+            }]
+        );
+    }
+
+    #[test]
+    fn cells_added_or_removed_only_here_stay_that_way() {
+        let gone = node("gone", "g");
+        let local = diagram(vec![node("new", "n"), node("kept", "k")]);
+        let server = diagram(vec![gone.clone(), node("kept", "k"), node("theirs", "t")]);
+        let unsaved = [Change::add(node("new", "n")), Change::remove(gone.clone())];
+        let merge = merge_server_copy(&local, &server, &unsaved);
+        assert_eq!(merge.apply, [Change::add(node("theirs", "t"))]);
+        assert_eq!(merge.kept.len(), 2);
+        assert!(merge.kept.contains(&Change::add(node("new", "n"))));
+        assert!(merge.kept.contains(&Change::remove(gone)));
+    }
+
+    #[test]
+    fn a_cell_the_server_removed_goes_and_an_edit_of_it_is_reported() {
+        let local = diagram(vec![node("x", "mine")]);
+        let server = diagram(vec![]);
+        let merge = merge_server_copy(&local, &server, &[rename("x", "base", "mine")]);
+        assert_eq!(merge.apply, [Change::remove(node("x", "mine"))]);
+        assert_eq!(merge.overridden.len(), 1);
+        assert_eq!(merge.overridden[0].server, None);
+    }
+
+    #[test]
+    fn with_nothing_unsaved_it_is_the_servers_copy() {
+        let local = diagram(vec![node("x", "a")]);
+        let server = diagram(vec![node("x", "b"), node("y", "c")]);
+        let merge = merge_server_copy(&local, &server, &[]);
+        let mut merged = local.clone();
+        merged.apply_all(merge.apply).unwrap();
+        assert_eq!(
+            merged.cells().collect::<Vec<_>>(),
+            server.cells().collect::<Vec<_>>()
+        );
+        assert!(merge.kept.is_empty() && merge.overridden.is_empty());
+    }
+}
