@@ -12,7 +12,7 @@
  * ```
  * @module
  */
-import { useSyncExternalStore } from 'react';
+import { useMemo, useSyncExternalStore } from 'react';
 import type { AutoSaveSnapshot, DiagramState, HistoryState, SyncStatus, TabConflict } from './diagram_state.js';
 
 /** What {@link useDiagramState} returns: a snapshot of the state plus its actions. */
@@ -51,12 +51,14 @@ type Snapshot = Omit<DiagramStateView, Actions>;
 const NOT_READY: Snapshot = {
   ready: false, history: null, canUndo: false, canRedo: false, version: 0, save: null, sync: null, conflicts: [],
 };
-const EVENTS = ['history', 'change', 'save', 'sync', 'conflict'] as const;
+const EVENTS = ['history', 'change', 'save', 'sync', 'conflict', 'dispose'] as const;
 
 /** One subscription per state, shared by every component that uses it. */
 interface Store {
   snapshot: Snapshot;
   subscribe: (notify: () => void) => () => void;
+  /** The actions, the same functions for every render (safe in effect dependencies). */
+  actions: Pick<DiagramStateView, Actions>;
 }
 
 const stores = new WeakMap<DiagramState, Store>();
@@ -85,8 +87,16 @@ function storeOf(state: DiagramState): Store {
     created.snapshot = read(state);
     for (const notify of listeners) notify();
   };
+  const live = () => (state.disposed ? null : state);
   const created: Store = {
     snapshot: read(state),
+    actions: {
+      undo: () => void live()?.undo(),
+      redo: () => void live()?.redo(),
+      saveNow: () => live()?.saveNow(),
+      resolveConflict: (resolution) => void live()?.resolveConflict(resolution),
+      resolveTabConflict: (index, choice) => void live()?.resolveTabConflict(index, choice),
+    },
     subscribe(notify) {
       listeners.add(notify);
       if (listeners.size === 1 && !state.disposed) {
@@ -107,12 +117,18 @@ function storeOf(state: DiagramState): Store {
 }
 
 const noop = () => () => {};
+/** The actions while there is no state: they do nothing. */
+const NO_ACTIONS: Pick<DiagramStateView, Actions> = {
+  undo: () => {}, redo: () => {}, saveNow: () => {}, resolveConflict: () => {}, resolveTabConflict: () => {},
+};
 
 /**
  * Subscribes a component to `state` (a `DiagramState`, or `null`/`undefined` while it is
  * still opening) with `useSyncExternalStore`: it re-renders on history, change, save,
- * sync and conflict events. Errors thrown by the actions (for example `BATCH_OPEN` from
- * `undo` in the middle of a drag) propagate to the caller.
+ * sync and conflict events, and shows `ready: false` once the state is disposed. The
+ * snapshot is taken once per notification and shared by every component using the same
+ * state; the action functions are the same on every render. Errors thrown by the actions
+ * (for example `BATCH_OPEN` from `undo` in the middle of a drag) propagate to the caller.
  */
 export function useDiagramState(state: DiagramState | null | undefined): DiagramStateView {
   const store = state ? storeOf(state) : null;
@@ -121,13 +137,6 @@ export function useDiagramState(state: DiagramState | null | undefined): Diagram
     () => (store ? store.snapshot : NOT_READY),
     () => NOT_READY,
   );
-  const live = () => (state && !state.disposed ? state : null);
-  return {
-    ...snapshot,
-    undo: () => void live()?.undo(),
-    redo: () => void live()?.redo(),
-    saveNow: () => live()?.saveNow(),
-    resolveConflict: (resolution) => void live()?.resolveConflict(resolution),
-    resolveTabConflict: (index, choice) => void live()?.resolveTabConflict(index, choice),
-  };
+  const actions = store ? store.actions : NO_ACTIONS;
+  return useMemo(() => ({ ...snapshot, ...actions }), [snapshot, actions]);
 }

@@ -49,6 +49,9 @@ interface ChangeArgs extends CellArgs { key: string; previous?: unknown; current
  *   paths such as selection highlights and port visibility are filtered there);
  * - `batch:start`/`batch:stop` become `state.beginBatch()`/`state.endBatch()`, so one drag
  *   of several nodes is one undo entry;
+ * - `graph.fromJSON()` / `graph.resetCells()` after binding (X6 raises no cell events for
+ *   them) are recorded as one edit: the difference between the state and the new cells,
+ *   one undo entry, saved and synced like any other;
  * - every change set the state applies that did not come from this graph (undo, redo,
  *   another tab, `applyChanges`, a refresh, a kept-mine conflict) is applied to the graph
  *   inside one `batchUpdate`, and the events this raises are not forwarded back.
@@ -127,6 +130,40 @@ export function bindGraph(graph: Graph, state: DiagramState, options?: BindGraph
     }
   };
 
+  // `graph.fromJSON()` / `graph.resetCells()` replace the cells without a `cell:added` or
+  // `cell:removed` event: the adapter records the difference as one edit (one undo entry,
+  // saved and synced like any other), so the state never drifts from the graph.
+  const onReset = () => {
+    if (applying) return;
+    const held = new Map(state.cells().map((cell) => [cell.id, cell]));
+    const now = graph.getCells().map((cell) => cell.toJSON() as Cell);
+    const present = new Set(now.map((cell) => cell.id));
+    const gone = [...held.values()].filter((cell) => !present.has(cell.id));
+    onBatchStart();
+    try {
+      // Edges go before the nodes they connect, and come after them.
+      for (const cell of [...gone.filter(isEdge), ...gone.filter((cell) => !isEdge(cell))]) {
+        forward({ type: 'removed', id: cell.id });
+      }
+      for (const cell of [...now.filter((cell) => !isEdge(cell)), ...now.filter(isEdge)]) {
+        const before = held.get(cell.id);
+        if (!before) {
+          forward({ type: 'added', cell });
+          continue;
+        }
+        const keys = new Set([...Object.keys(before), ...Object.keys(cell)]);
+        keys.delete('id');
+        for (const key of keys) {
+          const event: CellEvent = { type: 'changed', id: cell.id, key };
+          if (key in cell) event.current = (cell as Record<string, unknown>)[key];
+          forward(event);
+        }
+      }
+    } finally {
+      onBatchStop();
+    }
+  };
+
   const applyToGraph = (changes: Change[]) => {
     applying = true;
     try {
@@ -155,6 +192,7 @@ export function bindGraph(graph: Graph, state: DiagramState, options?: BindGraph
   graph.on('cell:change:*', onChanged);
   graph.on('batch:start', onBatchStart);
   graph.on('batch:stop', onBatchStop);
+  graph.on('model:reseted', onReset);
   // Every change the state makes that did not come from this graph: undo/redo, other
   // tabs, collaborators, a refresh, a kept-mine conflict.
   const offChange = state.on('change', ({ changes }: { changes: Change[] }) => {
@@ -168,6 +206,7 @@ export function bindGraph(graph: Graph, state: DiagramState, options?: BindGraph
     graph.off('cell:change:*', onChanged);
     graph.off('batch:start', onBatchStart);
     graph.off('batch:stop', onBatchStop);
+    graph.off('model:reseted', onReset);
     offChange();
     offKeyboard();
     if (!state.disposed) state.updateEditorContext({ graphInitialized: false });

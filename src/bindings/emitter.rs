@@ -11,8 +11,9 @@ use super::convert::to_js;
 use super::error::js_error;
 
 /// The events a `DiagramState` emits, in the order their names are documented.
-pub(crate) const EVENT_TYPES: &[&str] =
-    &["history", "change", "decision", "save", "sync", "conflict"];
+pub(crate) const EVENT_TYPES: &[&str] = &[
+    "history", "change", "decision", "save", "sync", "conflict", "dispose",
+];
 
 #[derive(Default)]
 struct Listeners {
@@ -27,7 +28,8 @@ pub(crate) struct Emitter {
 }
 
 impl Emitter {
-    /// Adds `listener` for `event` and returns a JS function that removes it again.
+    /// Adds `listener` for `event` and returns a JS function that removes it again (calling
+    /// it more than once is harmless).
     pub(crate) fn subscribe(&self, event: &str, listener: JsValue) -> Result<JsValue, JsValue> {
         let Some(event) = EVENT_TYPES.iter().find(|known| **known == event) else {
             return Err(js_error(
@@ -49,7 +51,7 @@ impl Emitter {
             id
         };
         let weak = Rc::downgrade(&self.listeners);
-        let unsubscribe = Closure::once_into_js(move || {
+        let unsubscribe = Closure::<dyn FnMut()>::new(move || {
             if let Some(listeners) = weak.upgrade() {
                 listeners
                     .borrow_mut()
@@ -57,7 +59,7 @@ impl Emitter {
                     .retain(|(entry, _, _)| *entry != id);
             }
         });
-        Ok(unsubscribe)
+        Ok(unsubscribe.into_js_value())
     }
 
     /// Whether anyone listens to `event` (so the payload need not be built otherwise).

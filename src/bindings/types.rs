@@ -211,6 +211,8 @@ export interface DiagramStateEvents {
   save: AutoSaveStatus;
   sync: SyncStatus;
   conflict: TabConflict;
+  /** The state was disposed (sent once, with `null`, before every listener is dropped). */
+  dispose: null;
 }
 
 /** The name of a `DiagramState` event. */

@@ -83,6 +83,20 @@ test("another tab's changes reach the graph without becoming local undo entries"
   assert.equal(result.cells, 3);
 });
 
+test('graph.fromJSON() after binding is one edit the state follows, undone in one step', async () => {
+  const result = await run('resetAfterBind');
+  assert.deepEqual(result.stateIds, ['a', 'b', 'c']);
+  assert.deepEqual(result.stateB, { x: 500, y: 90 });
+  assert.equal(result.undoSize, 1, 'one undo entry');
+  assert.deepEqual(byId(result.undone), byId(result.before));
+});
+
+test('the function on() returns may be called twice', async () => {
+  const result = await run('unsubscribeTwice');
+  assert.deepEqual(result.errors, []);
+  assert.deepEqual(result.seen, []);
+});
+
 test('after unbinding, graph edits no longer reach the state', async () => {
   const result = await run('unbind');
   assert.equal(result.history.canUndo, false);
@@ -96,6 +110,8 @@ describe('auto-save through the adapter', () => {
     const result = await runAutosave('savesAfterDebounce');
     assert.equal(result.before, 0, 'nothing is saved before the debounce');
     assert.equal(result.requests.length, 1);
+    assert.equal(result.snapshot.nextSaveAt, null, 'no other save is scheduled');
+    assert.equal(result.snapshot.pendingChanges, 0);
     const [request] = result.requests;
     assert.equal(request.baseVersion, 0);
     assert.equal(request.cellCount, 3);

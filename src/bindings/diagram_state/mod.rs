@@ -177,7 +177,9 @@ impl DiagramStateJs {
     ///   verdict and path (for a debugging or decision panel);
     /// - `save`: the auto-save status (`AutoSaveStatus`) whenever it changes;
     /// - `sync`: the cross-tab and local-storage status (`SyncStatus`) whenever it changes;
-    /// - `conflict`: each conflict with another tab (`TabConflict`), settled or not.
+    /// - `conflict`: each conflict with another tab (`TabConflict`), settled or not;
+    /// - `dispose`: the state was disposed (once, with `null`; every listener is dropped
+    ///   right after).
     ///
     /// Throws `UNKNOWN_EVENT` for another name and `INVALID_ARGUMENT` when `listener` is
     /// not a function.
@@ -202,10 +204,14 @@ impl DiagramStateJs {
     /// Call `free()` afterwards (or let the garbage collector do it) to release the wasm
     /// memory of the object itself. Calling `dispose()` twice is harmless.
     pub fn dispose(&self) {
+        if self.disposed() {
+            return;
+        }
         self.inner.close_link();
-        self.inner.emitter.clear();
         self.inner.autosave.borrow_mut().take();
         self.inner.session.borrow_mut().take();
+        self.inner.emitter.emit("dispose", &());
+        self.inner.emitter.clear();
     }
 
     /// Whether `dispose()` was called.

@@ -131,6 +131,50 @@ window.scenarios = {
     return result;
   },
 
+  /** `graph.fromJSON()` after binding is one recorded edit: the state follows the graph,
+   * and one undo gives the document back. */
+  async resetAfterBind() {
+    const { graph, state, unbind, json } = await setup();
+    const before = json();
+    const next = before.cells
+      .filter((cell) => cell.id !== 'e')
+      .map((cell) => (cell.id === 'b' ? { ...cell, position: { x: 500, y: 90 } } : cell));
+    next.push({ id: 'c', shape: 'rect', position: { x: 10, y: 300 }, size: { width: 80, height: 40 } });
+    graph.fromJSON({ cells: next });
+    const result = {
+      stateIds: state.cells().map((cell) => cell.id).sort(),
+      stateB: state.cells().find((cell) => cell.id === 'b')?.position,
+      undoSize: state.historyState.undoSize,
+    };
+    state.undo();
+    result.undone = json();
+    result.before = before;
+    unbind();
+    state.dispose();
+    graph.dispose();
+    return result;
+  },
+
+  /** The function `on()` returns may be called twice. */
+  async unsubscribeTwice() {
+    const { graph, state, unbind } = await setup();
+    const seen = [];
+    const off = state.on('history', () => seen.push('history'));
+    const errors = [];
+    for (let i = 0; i < 2; i += 1) {
+      try {
+        off();
+      } catch (error) {
+        errors.push(`${error.name}: ${error.message}`);
+      }
+    }
+    node(graph, 'a').position(1, 1);
+    unbind();
+    state.dispose();
+    graph.dispose();
+    return { errors, seen };
+  },
+
   /** After unbinding, graph edits no longer reach the state. */
   async unbind() {
     const { graph, state, unbind } = await setup();
@@ -159,11 +203,14 @@ window.autosaveScenarios = {
         },
       },
     });
-    state.on('save', (status) => statuses.push(status.state));
+    const saved = new Promise((done) => state.on('save', (status) => {
+      statuses.push(status.state);
+      if (status.state === 'saved') done();
+    }));
     node(graph, 'a').position(100, 100);
     node(graph, 'a').position(120, 100);
     const before = requests.length;
-    await new Promise((done) => setTimeout(done, 300));
+    await saved;
     const result = {
       before,
       requests: requests.map(({ baseVersion, cells, changesSinceBase, cause }) => ({
