@@ -112,8 +112,28 @@ export function bindGraph(graph: Graph, state: DiagramState, options?: BindGraph
     forward({ type: 'removed', id: String(cell.id) }, x6Options);
     if (cascadeOf === String(cell.id)) closeCascade();
   };
-  const onChanged = ({ cell, key, previous, current, options: x6Options }: ChangeArgs) => {
+  // X6's `previous` is a snapshot from the start of the outermost mutation: a change made
+  // from inside a change listener gets the same (stale) snapshot again, so a value changed
+  // back would look unchanged. Such an event is read against the value the previous event
+  // of that cell and key left instead. Forgotten after each task.
+  const recent = new Map<string, { previous: unknown; current: unknown }>();
+  let forgetting = false;
+  const seen = (id: string, key: string, previous: unknown, current: unknown) => {
+    const slot = `${id}\u0000${key}`;
+    const last = recent.get(slot);
+    recent.set(slot, { previous, current });
+    if (!forgetting) {
+      forgetting = true;
+      queueMicrotask(() => {
+        recent.clear();
+        forgetting = false;
+      });
+    }
+    return last && previous === last.previous && previous !== last.current ? last.current : previous;
+  };
+  const onChanged = ({ cell, key, previous: snapshot, current, options: x6Options }: ChangeArgs) => {
     const event: CellEvent = { type: 'changed', id: String(cell.id), key };
+    const previous = seen(event.id, key, snapshot, current);
     if (previous !== undefined) event.previous = previous;
     if (current !== undefined) event.current = current;
     forward(event, x6Options);

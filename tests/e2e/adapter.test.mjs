@@ -91,6 +91,12 @@ test('graph.fromJSON() after binding is one edit the state follows, undone in on
   assert.deepEqual(byId(result.undone), byId(result.before));
 });
 
+test('a value changed back from inside a change listener is seen, despite X6\'s stale previous', async () => {
+  const result = await run('nestedChangeBack');
+  assert.deepEqual(result.graph, { x: 40, y: 40 });
+  assert.deepEqual(result.state, result.graph, 'the state follows the graph');
+});
+
 test('the function on() returns may be called twice', async () => {
   const result = await run('unsubscribeTwice');
   assert.deepEqual(result.errors, []);

@@ -12,6 +12,7 @@
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, test } from 'node:test';
 import { openTestPages } from './harness.mjs';
+import { holdDatabase } from './hold.mjs';
 
 let browser;
 before(async () => {
@@ -206,12 +207,11 @@ test('a tab closed during a commit: acknowledged edits stay, the commit in fligh
   await ledger.edit(tab, ['n1', 'a', 2]);
 
   // The commit queues behind another transaction; the tab closes while it waits.
-  const held = holder.evaluate(() => window.raw.hold(1500));
-  await holder.waitForTimeout(100);
+  const held = await holdDatabase(holder, 1500, db);
   await tab.evaluate(() => window.tab.edit(['n0', 'inflight', 'x'], ['n2', 'inflight', 'x']));
   assert.equal((await tab.evaluate(() => window.tab.status())).committing, true, 'the commit is in flight');
   await tab.close();
-  await held;
+  await held.done;
   let { page, data } = await reopen(db, id);
   let lost = ledger.assertKept(data, 'after close during a held commit');
   const heldOutcome = [data.n0.inflight, data.n2.inflight];
@@ -386,9 +386,9 @@ test('a save callback that answers garbage: a non-retryable error says what was 
   // Paused: a new edit does not start a save by itself.
   const calls = (await tab.evaluate(() => window.server.calls())).length;
   await ledger.edit(tab, ['n2', 'b', 'while paused']);
-  await tab.waitForTimeout(300);
-  assert.equal((await tab.evaluate(() => window.server.calls())).length, calls, 'no automatic save while paused');
   const paused = await tab.evaluate(() => window.tab.saveStatus());
+  assert.equal(paused.nextSaveAt, null, 'no automatic save is scheduled while paused');
+  assert.equal((await tab.evaluate(() => window.server.calls())).length, calls, 'no automatic save while paused');
   await tab.evaluate(() => window.server.setMode('ok'));
   await tab.evaluate(() => window.tab.saveNow());
   await until(tab, () => window.tab.saveStatus().status.state === 'saved');

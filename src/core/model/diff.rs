@@ -45,44 +45,6 @@ pub fn diff_change_event(
     Ok(changes)
 }
 
-/// The leaf changes of an X6 `change:<key>` event, found against `own`, this state's own
-/// copy of the value at `key`, rather than X6's `previous` alone: X6's `previous` is a
-/// snapshot from the start of the outermost mutation, stale for the second change of a key
-/// within it (a leaf changed back would be missed, a leaf's `before` would be wrong).
-///
-/// Where `own` has no value at a path (a default X6 fills in, or a visual-only value this
-/// state never keeps), X6's `previous` decides: only what changed there since `previous`
-/// is a change.
-pub fn diff_change_against(
-    cell_id: &str,
-    key: &str,
-    own: Option<&Value>,
-    previous: Option<&Value>,
-    current: Option<&Value>,
-) -> Result<Vec<Change>, PathError> {
-    let mut changes = Vec::new();
-    for change in diff_change_event(cell_id, key, own, current)? {
-        let Change::Update {
-            path,
-            before: None,
-            after,
-            ..
-        } = &change
-        else {
-            changes.push(change);
-            continue;
-        };
-        let relative = path.get(key.len() + 1..).filter(|rest| !rest.is_empty());
-        let was = match (previous, relative) {
-            (Some(previous), Some(rest)) => super::value_path::get(previous, rest.split('/')),
-            (previous, None) => previous,
-            (None, Some(_)) => None,
-        };
-        changes.extend(diff_change_event(cell_id, path, was, after.as_ref())?);
-    }
-    Ok(changes)
-}
-
 fn diff_into(
     cell_id: &SharedStr,
     path: &mut String,
@@ -220,25 +182,6 @@ mod tests {
         assert_eq!(
             diff_change_event("n", "", None, Some(&json!(1))),
             Err(PathError::Empty)
-        );
-    }
-
-    #[test]
-    fn against_its_own_copy_a_default_x6_fills_in_is_no_change() {
-        let own = json!({ "text": { "text": "a" } });
-        let previous = json!({ "text": { "text": "a", "fill": "#000" }, "body": { "rx": 2 } });
-        let current = json!({ "text": { "text": "b", "fill": "#000" }, "body": { "rx": 2 } });
-        let changes =
-            diff_change_against("n1", "attrs", Some(&own), Some(&previous), Some(&current))
-                .unwrap();
-        assert_eq!(
-            changes,
-            [Change::update(
-                "n1",
-                "attrs/text/text",
-                Some(json!("a")),
-                Some(json!("b"))
-            )]
         );
     }
 }

@@ -29,7 +29,7 @@ pub mod value_path;
 pub use cell::{cell_id, cell_kind, terminal_ids, CellKind, SharedCell};
 pub use change::Change;
 pub use diagram::Diagram;
-pub use diff::{diff_change_against, diff_change_event};
+pub use diff::diff_change_event;
 pub use error::ModelError;
 pub use event::CellEvent;
 pub use shared_str::SharedStr;

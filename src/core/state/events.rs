@@ -6,7 +6,7 @@ use super::outcome::EventOutcome;
 use crate::core::filter::{Decision, Reason, Significance};
 use crate::core::history::{HistoryState, NotRecordedReason, Origin, Recording};
 use crate::core::model::{
-    cell_kind, diff_change_against, CellEvent, CellKind, Change, Diagram, ModelError, SharedCell,
+    cell_kind, diff_change_event, CellEvent, CellKind, Change, Diagram, ModelError, SharedCell,
 };
 
 impl DiagramState {
@@ -55,21 +55,13 @@ impl DiagramState {
                 };
                 return Ok(self.not_applied(vec![decision], NotRecordedReason::NoSemanticChange));
             }
-            // The leaves are found against this state's own copy of the cell (see
-            // `diff_change_against`); X6's `previous` only for a cell it does not hold.
             CellEvent::Changed {
                 id,
                 key,
                 previous,
                 current,
-            } => {
-                let own = match self.diagram.cell(&id) {
-                    Some(_) => self.diagram.get(&id, &key)?,
-                    None => previous.as_ref(),
-                };
-                diff_change_against(&id, &key, own, previous.as_ref(), current.as_ref())
-                    .map_err(ModelError::from)?
-            }
+            } => diff_change_event(&id, &key, previous.as_ref(), current.as_ref())
+                .map_err(ModelError::from)?,
         };
         self.screen_apply_record(changes, origin, forced)
     }

@@ -155,6 +155,27 @@ window.scenarios = {
     return result;
   },
 
+  /** A change made from inside a change listener (X6 gives it the outer mutation's stale
+   * `previous`): moving a node back there is seen. */
+  async nestedChangeBack() {
+    const { graph, state, unbind } = await setup();
+    let nested = false;
+    graph.on('node:change:position', ({ node: moved }) => {
+      if (nested) return;
+      nested = true;
+      moved.position(40, 40); // snaps back, from inside the listener
+    });
+    node(graph, 'a').position(200, 200);
+    const result = {
+      graph: node(graph, 'a').position(),
+      state: state.cells().find((cell) => cell.id === 'a').position,
+    };
+    unbind();
+    state.dispose();
+    graph.dispose();
+    return result;
+  },
+
   /** The function `on()` returns may be called twice. */
   async unsubscribeTwice() {
     const { graph, state, unbind } = await setup();

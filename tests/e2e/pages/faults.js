@@ -159,23 +159,6 @@ const raw = {
       db.close();
     }
   },
-  /** Holds a readwrite transaction for `ms`, so that commits meanwhile queue behind it. */
-  hold(ms) {
-    return new Promise((release, fail) => {
-      const open = indexedDB.open(dbName);
-      open.onerror = () => fail(open.error);
-      open.onsuccess = () => {
-        const db = open.result;
-        const tx = db.transaction(['diagrams', 'cells', 'oplog'], 'readwrite');
-        const until = performance.now() + ms;
-        const keepBusy = () => {
-          if (performance.now() < until) tx.objectStore('diagrams').count().onsuccess = keepBusy;
-        };
-        keepBusy();
-        tx.oncomplete = () => { db.close(); release(); };
-      };
-    });
-  },
   /** Opens the database one version up, as a newer version of the app would, and closes it. */
   async upgrade() {
     const current = await raw.connect();
