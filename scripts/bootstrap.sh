@@ -69,14 +69,17 @@ case "$route" in
     ;;
   debian)
     missing=()
-    for pkg in rustc-web cargo-web rust-web-src lld-22; do
+    # rust-web-clippy: the same Rust's clippy, so the wasm32-only code is linted here too.
+    for pkg in rustc-web cargo-web rust-web-src rust-web-clippy lld-22; do
       dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
     done
     [ ${#missing[@]} = 0 ] || apt_install "${missing[@]}"
     # Symlinks that make Debian's toolchain the one found first for wasm builds; rustc links
     # wasm32 with `rust-lld`, which Debian ships as LLVM's plain `lld`.
     mkdir -p "$WASM_TOOLCHAIN_BIN"
-    for tool in cargo rustc rustdoc; do ln -sf "/usr/bin/$tool" "$WASM_TOOLCHAIN_BIN/$tool"; done
+    for tool in cargo rustc rustdoc cargo-clippy clippy-driver; do
+      ln -sf "/usr/bin/$tool" "$WASM_TOOLCHAIN_BIN/$tool"
+    done
     lld="$(command -v rust-lld || ls /usr/lib/llvm-22/bin/lld 2>/dev/null || true)"
     [ -n "$lld" ] || die "no rust-lld or /usr/lib/llvm-22/bin/lld found after installing lld-22"
     ln -sf "$lld" "$WASM_TOOLCHAIN_BIN/rust-lld"

@@ -15,12 +15,9 @@ count_cargo() { grep -oE "[0-9]+ $2" "$1" | awk '{ n += $1 } END { print n + 0 }
 step "[1/5] Lint: cargo fmt --check and cargo clippy -D warnings (native and wasm32)"
 cargo fmt --all -- --check || die "code is not formatted: run 'cargo fmt'"
 cargo clippy --quiet --all-targets -- -D warnings || die "clippy found problems (listed above)"
-if [ -d "$WASM_TOOLCHAIN_BIN" ]; then
-  note "wasm32 clippy skipped: Debian's wasm toolchain ships no clippy (the bindings are still compiled below)"
-else
-  with_wasm_toolchain cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warnings ||
-    die "clippy found problems in the wasm32 code (listed above)"
-fi
+# On either toolchain route (Debian's comes with its own clippy, rust-web-clippy).
+with_wasm_toolchain cargo clippy --quiet --target wasm32-unknown-unknown --all-targets -- -D warnings ||
+  die "clippy found problems in the wasm32 code (listed above)"
 note "ok"
 
 step "[2/5] Native tests: cargo test"
