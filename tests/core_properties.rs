@@ -8,6 +8,7 @@ use diagram_state::core::model::{CellEvent, Change, Diagram};
 use diagram_state::core::state::{DiagramState, Step};
 use proptest::prelude::*;
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 
 // ---- Operations ----
 
@@ -85,6 +86,9 @@ fn steps() -> impl Strategy<Value = Vec<(Op, Origin)>> {
 }
 
 // ---- Cells ----
+
+/// The local cells whose x the safe-undo property follows.
+const CELLS: [&str; 3] = ["c0", "c1", "c2"];
 
 fn cell(id: &str) -> Value {
     json!({
@@ -535,52 +539,109 @@ proptest! {
         run.redo_all()?;
     }
 
-    /// Safe undo: a position a collaborator wrote last (with a value nobody else writes)
-    /// is still there after undo-all, whatever the local history did around it; a cell
-    /// the user removed may stay removed, but never comes back with another x.
+    /// Safe undo: see [`collaborators_x_survives_undo_all`].
     #[test]
     fn undo_never_overwrites_what_a_collaborator_wrote_last(steps in steps()) {
-        let mut run = Run::new(config(1_000, false), RemoteCells::Shared);
-        run.unique_remote_x = true;
-        let mut last_remote_x: std::collections::BTreeMap<String, Value> = Default::default();
-        for (op, origin) in &steps {
-            let id = match op {
-                Op::Add(slot) | Op::Remove(slot) | Op::Move(slot, _) => Some(run.id(*slot, *origin)),
-                _ => None,
-            };
-            let remote_move = matches!(op, Op::Move(..)) && *origin != Origin::Local;
-            let xs_before: Vec<Option<Value>> = ["c0", "c1", "c2"].iter().map(|id| run.current(id, "position/x")).collect();
-            if matches!(op, Op::Remove(_) | Op::Add(_)) && *origin != Origin::Local {
-                continue; // collaborators only move cells in this property
-            }
-            run.run(op, *origin)?;
-            for (index, cell_id) in ["c0", "c1", "c2"].iter().enumerate() {
-                let x = run.current(cell_id, "position/x");
-                if remote_move && id.as_deref() == Some(*cell_id) {
-                    if let Some(x) = x {
-                        last_remote_x.insert((*cell_id).to_owned(), x);
-                    }
-                } else if x.is_some() && x != xs_before[index] {
-                    last_remote_x.remove(*cell_id); // overwritten by a local write or a step
-                }
-            }
-        }
-        run.close_batches()?;
-        let present_at_end: Vec<String> = last_remote_x
-            .keys()
-            .filter(|id| run.state.diagram().contains(id))
-            .cloned()
+        collaborators_x_survives_undo_all(&steps)?;
+    }
+}
+
+/// Safe undo: a position a collaborator wrote (with a value nobody else writes) is back
+/// after undo-all, whether the user moved the cell since or not: undo restores what the
+/// user overwrote, never what the collaborator overwrote. A cell the user removed may stay
+/// removed, but never comes back with another x than the one a collaborator wrote last.
+fn collaborators_x_survives_undo_all(steps: &[(Op, Origin)]) -> Result<(), TestCaseError> {
+    let mut run = Run::new(config(1_000, false), RemoteCells::Shared);
+    run.unique_remote_x = true;
+    // The x a collaborator wrote last on each cell, while the cell stayed in the diagram.
+    let mut collaborators_x: BTreeMap<String, Value> = BTreeMap::new();
+    // The x of each cell whose x a collaborator wrote last, with no local write since.
+    let mut last_remote_x: BTreeMap<String, Value> = BTreeMap::new();
+    for (op, origin) in steps {
+        let id = match op {
+            Op::Add(slot) | Op::Remove(slot) | Op::Move(slot, _) => Some(run.id(*slot, *origin)),
+            _ => None,
+        };
+        let remote_move = matches!(op, Op::Move(..)) && *origin != Origin::Local;
+        let xs_before: Vec<Option<Value>> = CELLS
+            .iter()
+            .map(|id| run.current(id, "position/x"))
             .collect();
-        run.undo_all()?;
-        for (id, x) in &last_remote_x {
-            let now = run.current(id, "position/x");
-            if present_at_end.contains(id) {
-                prop_assert_eq!(now, Some(x.clone()), "{} lost the collaborator's x", id);
-            } else {
-                // Removed locally (a batch that added and removed it has nothing to undo):
-                // if undo brings it back, it comes back with the collaborator's x.
-                prop_assert!(now.is_none() || now == Some(x.clone()), "{} came back without the collaborator's x", id);
+        if matches!(op, Op::Remove(_) | Op::Add(_)) && *origin != Origin::Local {
+            continue; // collaborators only move cells in this property
+        }
+        run.run(op, *origin)?;
+        for (cell_id, x_before) in CELLS.iter().zip(xs_before) {
+            let x = run.current(cell_id, "position/x");
+            if remote_move && id.as_deref() == Some(*cell_id) {
+                if let Some(x) = x {
+                    collaborators_x.insert((*cell_id).to_owned(), x.clone());
+                    last_remote_x.insert((*cell_id).to_owned(), x);
+                }
+                continue;
+            }
+            if x.is_some() != x_before.is_some() {
+                collaborators_x.remove(*cell_id); // removed or added: another cell now
+            }
+            if x.is_some() && x != x_before {
+                last_remote_x.remove(*cell_id); // overwritten by a local write or a step
             }
         }
     }
+    run.close_batches()?;
+    let present_at_end: Vec<String> = collaborators_x
+        .keys()
+        .chain(last_remote_x.keys())
+        .filter(|id| run.state.diagram().contains(id))
+        .cloned()
+        .collect();
+    run.undo_all()?;
+    for (id, x) in &collaborators_x {
+        if present_at_end.contains(id) {
+            let now = run.current(id, "position/x");
+            prop_assert_eq!(now, Some(x.clone()), "{} lost the collaborator's x", id);
+        }
+    }
+    for (id, x) in &last_remote_x {
+        let now = run.current(id, "position/x");
+        if !present_at_end.contains(id) {
+            // Removed locally: if undo brings it back, it comes back with the
+            // collaborator's x.
+            prop_assert!(
+                now.is_none() || now == Some(x.clone()),
+                "{} came back without the collaborator's x",
+                id
+            );
+        }
+    }
+    Ok(())
+}
+
+// ---- Regressions: inputs a property once failed on, kept as named tests ----
+
+/// Inside a batch the user moves c0, a collaborator moves it, and the user moves it back
+/// to where it started: the user overwrote the collaborator's x, so the batch is an entry
+/// whose undo gives the collaborator's x back.
+#[test]
+fn a_batch_that_overwrites_a_collaborators_move_can_be_undone() -> Result<(), TestCaseError> {
+    collaborators_x_survives_undo_all(&[
+        (Op::Begin, Origin::Local),
+        (Op::Move(0, 1), Origin::Local),
+        (Op::Move(0, 0), Origin::Remote),
+        (Op::Move(0, 0), Origin::Local),
+    ])
+}
+
+/// The user removes c0, then in one batch adds it again and removes it after a
+/// collaborator moved it: the batch deleted the collaborator's move, so undoing it brings
+/// c0 back as the collaborator left it.
+#[test]
+fn a_batch_that_removes_a_cell_a_collaborator_moved_can_be_undone() -> Result<(), TestCaseError> {
+    collaborators_x_survives_undo_all(&[
+        (Op::Remove(0), Origin::Local),
+        (Op::Begin, Origin::Local),
+        (Op::Add(0), Origin::Local),
+        (Op::Move(0, 0), Origin::Remote),
+        (Op::Remove(0), Origin::Local),
+    ])
 }
