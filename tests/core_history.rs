@@ -587,6 +587,21 @@ fn a_batch_that_overwrites_a_collaborators_change_undoes_to_it() {
 }
 
 #[test]
+fn a_batch_back_to_a_collaborators_value_has_no_effect() {
+    let mut state = loaded();
+    state.begin_batch();
+    move_x(&mut state, "n1", 999, Origin::Remote);
+    move_x(&mut state, "n1", 10, Origin::Local);
+    move_x(&mut state, "n1", 999, Origin::Local);
+    assert_eq!(
+        state.end_batch().unwrap(),
+        Recording::NotRecorded {
+            reason: NotRecordedReason::EmptyBatch
+        }
+    );
+}
+
+#[test]
 fn a_batch_that_deletes_a_cell_a_collaborator_changed_undoes_to_their_cell() {
     let mut state = loaded();
     state.begin_batch();
