@@ -1,6 +1,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 //! Property tests over random sequences of adds, removes, updates (semantic, visual and
-//! mixed), batches, undo, redo and remote changes.
+//! mixed), batches, undo, redo and remote changes. The cases are generated from a fixed
+//! seed, or `DIAGRAM_STATE_SEED` (see `fuzz/support/seed.rs`); `make explore` tries fresh ones.
 
 use diagram_state::core::error::ErrorCode;
 use diagram_state::core::history::{HistoryConfig, HistoryEntry, Origin, Recording};
@@ -9,6 +10,9 @@ use diagram_state::core::state::{DiagramState, Step};
 use proptest::prelude::*;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
+
+#[path = "fuzz/support/seed.rs"]
+mod seed;
 
 // ---- Operations ----
 
@@ -488,7 +492,8 @@ fn config(max_entries: usize, record_remote: bool) -> HistoryConfig {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(200))]
+    // The same cases on every run, unless DIAGRAM_STATE_SEED picks others.
+    #![proptest_config(seed::config(200, seed::seed()))]
 
     /// With every origin recorded and no cap reached: undo-all returns the start state,
     /// redo-all the end state; sizes follow the model; no visual path enters history.
