@@ -1,5 +1,5 @@
 # Task runner. Every target installs what is missing first (scripts/bootstrap.sh).
-.PHONY: demo test pkg bootstrap bench soak fuzz
+.PHONY: demo test pkg bootstrap bench soak fuzz explore
 
 ## Set up what is missing, build the package and the demo, serve it on 127.0.0.1.
 demo:
@@ -31,3 +31,9 @@ soak:
 ## not part of `make test`. Writes target/fuzz/summary.md.
 fuzz:
 	@bash scripts/fuzz.sh
+
+## Run the property tests and the fuzz passes with a fresh random seed, printed first, and
+## EXPLORE_CASES cases each (default 2000); not part of `make test`, which always runs the
+## same cases (a fixed seed, or DIAGRAM_STATE_SEED). `SEED=<seed> make explore` repeats a run.
+explore:
+	@bash scripts/explore.sh

@@ -562,6 +562,67 @@ fn safe_undo_does_not_resurrect_or_delete_cells_others_touched() {
     assert_eq!(x_of(&state, "n1"), json!(7));
 }
 
+#[test]
+fn a_batch_that_overwrites_a_collaborators_change_undoes_to_it() {
+    let mut state = loaded();
+    state.begin_batch();
+    move_x(&mut state, "n1", 10, Origin::Local);
+    move_x(&mut state, "n1", 999, Origin::Remote); // a collaborator moves n1 mid-drag
+    move_x(&mut state, "n1", 0, Origin::Local); // the user drops it where it started
+    assert_eq!(state.end_batch().unwrap(), entry(OperationKind::NodeMove));
+
+    // The user overwrote the collaborator's 999: undo gives it back, redo the user's 0.
+    assert_eq!(
+        undone_changes(&mut state),
+        [Change::update(
+            "n1",
+            "position/x",
+            Some(json!(0)),
+            Some(json!(999))
+        )]
+    );
+    assert_eq!(x_of(&state, "n1"), json!(999));
+    state.redo().unwrap();
+    assert_eq!(x_of(&state, "n1"), json!(0));
+}
+
+#[test]
+fn a_batch_back_to_a_collaborators_value_has_no_effect() {
+    let mut state = loaded();
+    state.begin_batch();
+    move_x(&mut state, "n1", 999, Origin::Remote);
+    move_x(&mut state, "n1", 10, Origin::Local);
+    move_x(&mut state, "n1", 999, Origin::Local);
+    assert_eq!(
+        state.end_batch().unwrap(),
+        Recording::NotRecorded {
+            reason: NotRecordedReason::EmptyBatch
+        }
+    );
+}
+
+#[test]
+fn a_batch_that_deletes_a_cell_a_collaborator_changed_undoes_to_their_cell() {
+    let mut state = loaded();
+    state.begin_batch();
+    add(&mut state, node("n3", 0), Origin::Local);
+    move_x(&mut state, "n3", 50, Origin::Remote); // a collaborator moves the new node
+    remove(&mut state, "n3");
+    assert!(matches!(
+        state.end_batch().unwrap(),
+        Recording::Entry { .. }
+    ));
+
+    state.undo().unwrap();
+    assert_eq!(
+        x_of(&state, "n3"),
+        json!(50),
+        "back as the collaborator left it"
+    );
+    state.redo().unwrap();
+    assert!(!state.diagram().contains("n3"));
+}
+
 // ---- History Management in Collaboration / Server-side History Operations ----
 
 #[test]

@@ -1,15 +1,23 @@
 //! Squashing a batch before it becomes an entry: a drag sends one position update per
 //! mouse move, and an edge dragged from a port and dropped on the blank canvas is added and
 //! removed again; the entry keeps only the net effect.
+//!
+//! The batch holds only the changes recorded, not those of collaborators or other tabs
+//! (unless "record remote changes" is on), which may come in between. A recorded change
+//! that does not start where the batch's previous change of the same cell or path ended
+//! shows one: the net effect that counts is then the one on what the other person wrote,
+//! so that undo gives it back and never overwrites it.
 
 use std::collections::HashMap;
 
-use crate::core::model::Change;
+use crate::core::model::{Change, Diagram};
 use crate::core::path::overlaps;
 
-/// `changes` without those of cells that the batch both added first and removed last:
-/// such a cell did not exist before the batch and does not exist after it, so all its
-/// changes together change nothing.
+/// `changes` without those of cells that the batch both added first and removed last, when
+/// the batch's own changes account for the cell it removed: such a cell did not exist
+/// before the batch and does not exist after it, so all its changes together change
+/// nothing. When someone else changed the cell in between, its removal deleted their
+/// change: its changes stay, so that undo brings it back as they left it.
 pub(super) fn drop_transient_cells(changes: Vec<Change>) -> Vec<Change> {
     // For each cell: (was its first change an add, is its last change a remove).
     let mut spans: HashMap<&str, (bool, bool)> = HashMap::new();
@@ -25,6 +33,7 @@ pub(super) fn drop_transient_cells(changes: Vec<Change>) -> Vec<Change> {
         .into_iter()
         .filter(|(_, (added_first, removed_last))| *added_first && *removed_last)
         .map(|(id, _)| id.to_owned())
+        .filter(|id| replays_on_its_own(&changes, id))
         .collect();
     if transient.is_empty() {
         return changes;
@@ -35,19 +44,33 @@ pub(super) fn drop_transient_cells(changes: Vec<Change>) -> Vec<Change> {
         .collect()
 }
 
-/// `changes` with repeated updates of the same cell path folded into the first one (its
-/// `before`, the last `after`), and updates that end where they started dropped. An update
-/// is folded only across changes that cannot interact with it: other cells, or other paths
-/// of the same cell that neither contain nor lie inside its path.
+/// Whether the changes of cell `id`, which the batch added first, replay one after the
+/// other from nothing: each update finds its `before`, the removal the very cell the
+/// batch's changes built. When one does not, someone else changed the cell in between.
+fn replays_on_its_own(changes: &[Change], id: &str) -> bool {
+    let mut scratch = Diagram::new();
+    changes
+        .iter()
+        .filter(|change| change.cell_id() == Some(id))
+        .all(|change| {
+            let mut replayed = change.clone();
+            scratch.apply(&mut replayed).is_ok() && replayed == *change
+        })
+}
+
+/// `changes` with repeated updates of the same cell path folded into the first one, and
+/// updates that end where they started dropped. An update is folded only across changes
+/// that cannot interact with it: other cells, or other paths of the same cell that neither
+/// contain nor lie inside its path. One that continues the earlier update (its `before` is
+/// the earlier `after`) extends it: the first `before`, the last `after`. One that does not
+/// replaces it: someone else wrote the path in between, so the earlier update's effect is
+/// gone, and undoing it could only overwrite what they wrote.
 pub(super) fn fold_repeated_updates(changes: Vec<Change>) -> Vec<Change> {
     let mut kept: Vec<Option<Change>> = Vec::with_capacity(changes.len());
     // Positions in `kept` of each cell's changes, oldest first.
     let mut by_cell: HashMap<String, Vec<usize>> = HashMap::new();
     for change in changes {
-        let Change::Update {
-            id, path, after, ..
-        } = &change
-        else {
+        let Change::Update { id, path, .. } = &change else {
             if let Some(id) = change.cell_id() {
                 by_cell.entry(id.to_owned()).or_default().push(kept.len());
             }
@@ -55,23 +78,37 @@ pub(super) fn fold_repeated_updates(changes: Vec<Change>) -> Vec<Change> {
             continue;
         };
         let positions = by_cell.entry(id.to_string()).or_default();
-        if let Some(earlier) = foldable_into(&kept, positions, path) {
-            if let Some(Change::Update {
-                after: earlier_after,
-                ..
-            }) = kept.get_mut(earlier).and_then(Option::as_mut)
-            {
-                earlier_after.clone_from(after);
-                continue;
+        let earlier = foldable_into(&kept, positions, path)
+            .and_then(|position| kept.get_mut(position))
+            .and_then(Option::as_mut);
+        match earlier {
+            Some(earlier) => fold_into(earlier, change),
+            None => {
+                positions.push(kept.len());
+                kept.push(Some(change));
             }
         }
-        positions.push(kept.len());
-        kept.push(Some(change));
     }
     kept.into_iter()
         .flatten()
         .filter(|change| !change.is_noop())
         .collect()
+}
+
+/// Folds `newer` into `earlier`, an update of the same path: extends it when `newer`
+/// continues it, else replaces it.
+fn fold_into(earlier: &mut Change, newer: Change) {
+    match (&mut *earlier, newer) {
+        (
+            Change::Update { after, .. },
+            Change::Update {
+                before,
+                after: newer_after,
+                ..
+            },
+        ) if *after == before => *after = newer_after,
+        (_, newer) => *earlier = newer,
+    }
 }
 
 /// The position of the latest update of `path` among a cell's earlier changes, if nothing
@@ -96,12 +133,11 @@ mod tests {
 
     #[test]
     fn a_cell_added_and_removed_in_the_batch_leaves_nothing() {
-        let edge = json!({ "id": "e", "source": "a" });
         let changes = vec![
-            Change::add(edge.clone()),
+            Change::add(json!({ "id": "e", "source": "a" })),
             Change::update("e", "target", None, Some(json!({ "x": 5 }))),
             Change::update("a", "position/x", Some(json!(1)), Some(json!(2))),
-            Change::remove(edge),
+            Change::remove(json!({ "id": "e", "source": "a", "target": { "x": 5 } })),
         ];
         assert_eq!(
             drop_transient_cells(changes),
@@ -111,6 +147,27 @@ mod tests {
                 Some(json!(1)),
                 Some(json!(2))
             )]
+        );
+    }
+
+    #[test]
+    fn a_cell_someone_else_changed_before_the_batch_removed_it_stays() {
+        let moved_by_someone_else = vec![
+            Change::add(json!({ "id": "n", "position": { "x": 0 } })),
+            Change::remove(json!({ "id": "n", "position": { "x": 50 } })),
+        ];
+        assert_eq!(
+            drop_transient_cells(moved_by_someone_else.clone()),
+            moved_by_someone_else
+        );
+        let renamed_over_someone_else = vec![
+            Change::add(json!({ "id": "n", "text": "a" })),
+            Change::update("n", "text", Some(json!("b")), Some(json!("c"))),
+            Change::remove(json!({ "id": "n", "text": "c" })),
+        ];
+        assert_eq!(
+            drop_transient_cells(renamed_over_someone_else.clone()),
+            renamed_over_someone_else
         );
     }
 
@@ -129,6 +186,24 @@ mod tests {
             [x("a", 0, 2), y(0, 2), x("b", 5, 6)]
         );
         assert!(fold_repeated_updates(vec![x("a", 0, 1), x("a", 1, 0)]).is_empty());
+    }
+
+    #[test]
+    fn an_update_after_someone_elses_write_replaces_the_one_it_overwrote() {
+        // 0 → 1 → 2 by the user, 2 → 5 by someone else, 5 → 6 → 0 by the user.
+        let overwritten = vec![
+            x("a", 0, 1),
+            x("a", 1, 2),
+            x("b", 0, 1),
+            x("a", 5, 6),
+            x("a", 6, 0),
+        ];
+        assert_eq!(
+            fold_repeated_updates(overwritten),
+            [x("a", 5, 0), x("b", 0, 1)]
+        );
+        // Back where someone else left it: no net effect.
+        assert!(fold_repeated_updates(vec![x("a", 0, 1), x("a", 5, 6), x("a", 6, 5)]).is_empty());
     }
 
     #[test]

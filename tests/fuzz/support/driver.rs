@@ -1,13 +1,14 @@
-//! The fuzz driver: generates inputs from a proptest strategy until the time budget is
-//! spent, runs the target's check on each (a panic counts as a failure), shrinks every
-//! failing input with proptest's value trees, and reports
-//! `fuzz <target>: <N> executions in <S> s, <K> failures`.
+//! The fuzz driver: generates inputs from a proptest strategy, runs the target's check on
+//! each (a panic counts as a failure), shrinks every failing input with proptest's value
+//! trees, and reports `fuzz <target>: <N> executions in <S> s, <K> failures (seed <seed>)`.
 //!
-//! Environment: `FUZZ_SECONDS` (time budget per target; default 0.3, so that `cargo test`
-//! runs every target briefly), `FUZZ_SEED` (a u64, printed so a run can be repeated;
-//! default: a fixed seed when `FUZZ_SECONDS` is not set, so that `cargo test` always starts
-//! with the same inputs, and one from the clock when it is, so that each fuzzing run
-//! explores new ones).
+//! Environment:
+//! - `FUZZ_CASES`: how many inputs each target generates (default 128), so that
+//!   `cargo test` runs the same inputs whatever the machine's speed;
+//! - `FUZZ_SECONDS`: a time budget per target instead of a number of inputs (`make fuzz`);
+//! - `FUZZ_SEED`, else `DIAGRAM_STATE_SEED` (a u64, printed so that a run can be
+//!   repeated): the seed; without either, the fixed seed of `support::seed`, or one from
+//!   the clock under `FUZZ_SECONDS`, so that each fuzzing run explores new inputs.
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
@@ -17,16 +18,16 @@ use std::sync::Once;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use proptest::strategy::{Strategy, ValueTree};
-use proptest::test_runner::{Config, RngAlgorithm, TestRng, TestRunner};
+use proptest::test_runner::TestRunner;
 use serde_json::Value;
+
+use super::seed;
 
 /// What a check says about one input: `Err` names the property that does not hold.
 pub type Verdict = Result<(), String>;
 
-/// The default time budget of one target, in seconds, when `FUZZ_SECONDS` is not set.
-const DEFAULT_SECONDS: f64 = 0.3;
-/// The seed of runs that set neither `FUZZ_SEED` nor `FUZZ_SECONDS` (plain `cargo test`).
-const FIXED_SEED: u64 = 0x5EED_F0CA_CC1A;
+/// How many inputs a target generates when neither `FUZZ_CASES` nor `FUZZ_SECONDS` is set.
+const DEFAULT_CASES: u64 = 128;
 /// A run stops looking after this many distinct failures.
 const MAX_FAILURES: usize = 3;
 /// Shrinking one failure stops after this many steps or this long.
@@ -46,25 +47,45 @@ pub fn tally(outcome: &'static str) {
     OUTCOMES.with(|outcomes| *outcomes.borrow_mut().entry(outcome).or_default() += 1);
 }
 
-/// Runs `check` on inputs from `strategy` for the time budget; fails the test when any
-/// input fails, printing each shrunk input and writing it to `target/fuzz/failures/`.
+/// How long a target runs.
+#[derive(Debug, Clone, Copy)]
+enum Budget {
+    /// This many generated inputs (shrinking steps not counted).
+    Cases(u64),
+    /// As many inputs as fit in this time.
+    Time(Duration),
+}
+
+impl Budget {
+    fn allows(self, cases: u64, elapsed: Duration) -> bool {
+        match self {
+            Self::Cases(limit) => cases < limit,
+            Self::Time(limit) => elapsed < limit,
+        }
+    }
+}
+
+/// Runs `check` on inputs from `strategy` for the budget; fails the test when any input
+/// fails, printing each shrunk input and writing it to `target/fuzz/failures/`.
 pub fn fuzz<S>(target: &str, strategy: S, check: fn(&Value) -> Verdict)
 where
     S: Strategy<Value = Value>,
 {
     quiet_panics_in_fuzz_threads();
-    let budget = Duration::from_secs_f64(seconds_from_env());
+    let budget = budget_from_env();
     let seed = seed_from_env();
     println!("fuzz {target}: seed {seed} (set FUZZ_SEED={seed} to repeat this run)");
     OUTCOMES.with(|outcomes| outcomes.borrow_mut().clear());
-    let mut runner = TestRunner::new_with_rng(Config::default(), rng(seed));
+    // The loop counts the inputs itself: the configuration's number of cases is unused.
+    let mut runner = TestRunner::new(seed::config(0, seed));
     let start = Instant::now();
-    let mut executions: u64 = 0;
+    let (mut cases, mut executions): (u64, u64) = (0, 0);
     let mut failures: Vec<(Value, String)> = Vec::new();
-    while start.elapsed() < budget && failures.len() < MAX_FAILURES {
+    while budget.allows(cases, start.elapsed()) && failures.len() < MAX_FAILURES {
         let mut tree = strategy
             .new_tree(&mut runner)
             .unwrap_or_else(|reason| panic!("the {target} strategy gave up: {reason}"));
+        cases += 1;
         executions += 1;
         if let Err(message) = run(check, &tree.current()) {
             let (input, message) = shrink(&mut tree, check, message, &mut executions);
@@ -75,7 +96,7 @@ where
     }
     let seconds = start.elapsed().as_secs_f64();
     println!(
-        "fuzz {target}: {executions} executions in {seconds:.1} s, {} failures",
+        "fuzz {target}: {executions} executions in {seconds:.1} s, {} failures (seed {seed})",
         failures.len()
     );
     let outcomes = OUTCOMES.with(|outcomes| {
@@ -142,38 +163,40 @@ fn shrink<T: ValueTree<Value = Value>>(
     (smallest, message)
 }
 
-fn seconds_from_env() -> f64 {
-    match std::env::var("FUZZ_SECONDS") {
-        Ok(text) => text
-            .trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|seconds| seconds.is_finite() && *seconds >= 0.0)
-            .unwrap_or_else(|| panic!("FUZZ_SECONDS must be a number of seconds, not {text:?}")),
-        Err(_) => DEFAULT_SECONDS,
+/// `FUZZ_SECONDS` when set, else `FUZZ_CASES` or the default number of inputs.
+fn budget_from_env() -> Budget {
+    if let Some(seconds) = number_from_env::<f64>("FUZZ_SECONDS", "a number of seconds") {
+        assert!(
+            seconds.is_finite() && seconds >= 0.0,
+            "FUZZ_SECONDS must be a number of seconds, not {seconds}"
+        );
+        return Budget::Time(Duration::from_secs_f64(seconds));
     }
+    Budget::Cases(number_from_env("FUZZ_CASES", "a number of inputs").unwrap_or(DEFAULT_CASES))
 }
 
+/// `FUZZ_SEED` when set; else the seed of `support::seed` (`DIAGRAM_STATE_SEED` or the
+/// fixed one), except for a time-budgeted run without `DIAGRAM_STATE_SEED`, which takes
+/// one from the clock.
 fn seed_from_env() -> u64 {
-    match std::env::var("FUZZ_SEED") {
-        Ok(text) => text
-            .trim()
-            .parse()
-            .unwrap_or_else(|_| panic!("FUZZ_SEED must be an unsigned integer, not {text:?}")),
-        Err(_) if std::env::var_os("FUZZ_SECONDS").is_none() => FIXED_SEED,
-        Err(_) => SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(FIXED_SEED, |since| since.as_nanos() as u64),
+    if let Some(seed) = number_from_env("FUZZ_SEED", "an unsigned integer") {
+        return seed;
     }
+    let fresh =
+        std::env::var_os("FUZZ_SECONDS").is_some() && std::env::var_os(seed::SEED_VAR).is_none();
+    if !fresh {
+        return seed::seed();
+    }
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or_else(|_| seed::seed(), |since| since.as_nanos() as u64)
 }
 
-fn rng(seed: u64) -> TestRng {
-    let mut bytes = [0u8; 32];
-    for (index, chunk) in bytes.chunks_mut(8).enumerate() {
-        let mixed = seed ^ (index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15);
-        chunk.copy_from_slice(&mixed.to_le_bytes());
-    }
-    TestRng::from_seed(RngAlgorithm::ChaCha, &bytes)
+/// The value of the environment variable `name`, if set; panics when it is not `what`.
+fn number_from_env<T: std::str::FromStr>(name: &str, what: &str) -> Option<T> {
+    let text = std::env::var(name).ok()?;
+    let value = text.trim().parse().ok();
+    Some(value.unwrap_or_else(|| panic!("{name} must be {what}, not {text:?}")))
 }
 
 /// Keeps the default panic output for every thread except while a fuzz input runs.
