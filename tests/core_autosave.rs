@@ -17,6 +17,9 @@ use diagram_state::core::model::Change;
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
+#[path = "fuzz/support/seed.rs"]
+mod seed;
+
 // ---- The fake clock and the fake save port ----
 
 /// What the fake save port answers next, instead of its default behaviour.
@@ -1196,7 +1199,7 @@ impl Harness {
 // ---- Properties ----
 
 proptest! {
-    #![proptest_config(ProptestConfig::with_cases(128))]
+    #![proptest_config(seed::config(128, seed::seed()))]
 
     /// However the edits of a 2-second drag are spread, and however slow or failing-free
     /// the server, auto-save starts at most 3 saves, never two at once, and in the end
