@@ -424,9 +424,12 @@ test('3. the saving tab renames a node and is closed at once, six times: the edi
     ledger.record(node, 'attrs/text/text', text, saver.tabName);
 
     const shown = await until(async () => label((await snapshot(other)).cells, node) === text, 10000);
-    if (!shown.ok) problems.push(`${where}: the open tab ${other.tabName} never showed "${text}" on ${node}`);
+    const otherVersion = (await snapshot(other)).sync.committedVersion;
     const reopened = await openTab(hash, `R${round}`);
-    const stored = (await snapshot(reopened)).cells;
+    const { cells: stored, sync: storedSync } = await snapshot(reopened);
+    if (!shown.ok) {
+      problems.push(`${where}: the open tab ${other.tabName} did not show "${text}" on ${node} within 10 s (it was at v${otherVersion}, the store at v${storedSync.committedVersion}${label(stored, node) === text ? ': the store had the edit, the open tab was never told' : ''})`);
+    }
     if (label(stored, node) !== text) problems.push(`${where}: the store (reopened tab) has "${label(stored, node)}" on ${node}, not "${text}"`);
     const onServer = await until(async () => label((await serverCopy(other, id)).cells, node) === text, 10000);
     if (!onServer.ok) problems.push(`${where}: the server copy never got "${text}" (it has "${label((await serverCopy(other, id)).cells, node)}")`);
@@ -580,11 +583,11 @@ test('6. ghost tabs: a closed tab leaves the peer count, and a flood of 1,000 he
   const c = await openTab(hash, 'C');
   for (const page of [a, b, c]) assert.ok(await peersShown(page, 2), `tab ${page.tabName} sees the two others`);
   await c.close();
-  for (const page of [a, b]) {
+  await Promise.all([a, b].map(async (page) => {
     if (!(await peersShown(page, 1, 20000))) {
       problems.push(`20 s after tab C closed, tab ${page.tabName} still shows "${await page.getByTestId('sync-status').textContent()}"`);
     }
-  }
+  }));
 
   const replayer = await replayerOn(id);
   const version = (await snapshot(a)).sync.committedVersion;
@@ -597,12 +600,12 @@ test('6. ghost tabs: a closed tab leaves the peer count, and a flood of 1,000 he
   }, 10000);
   assert.ok(answered.ok, 'both tabs read the flood (they answered its hellos)');
   const peak = await Promise.all([a, b].map(async (page) => (await probeLog(page)).maxPeers));
-  for (const page of [a, b]) {
+  await Promise.all([a, b].map(async (page) => {
     if (!(await peersShown(page, 1, 25000))) {
       const sync = (await snapshot(page)).sync;
       problems.push(`25 s after the flood, tab ${page.tabName} still counts ${sync.peers} other tabs ("${await page.getByTestId('sync-status').textContent()}")`);
     }
-  }
+  }));
   console.log(`6: flood of 1000 from the replayer; peak peers A ${peak[0]}, B ${peak[1]}`);
   await report(problems, [a, b], 'ghosts');
   await closeAll([a, b, replayer]);
