@@ -9,7 +9,9 @@
 //   the changes other tabs bring in meanwhile kept out of the edit;
 // - `ack()`: waits until the library reports every local change committed to IndexedDB,
 //   and says which of the edit's cells a reported conflict gave to another tab;
-// - snapshots of the state and the graph for the convergence check.
+// - snapshots of the state and the graph for the convergence check;
+// - for Public diagrams: the auto-save status, whether this tab leads, and the demo
+//   server's copy (projected the same way).
 //
 // "Semantic" is the library's own filter (`state.classifyPaths`): visual-only paths such
 // as port visibility, selection glows and tools are never stored, so they are left out.
@@ -290,5 +292,22 @@
       };
     },
     counters: () => counters,
+    /** The open diagram's id. */
+    diagramId: () => demo?.state.diagramId ?? null,
+    /** Whether this tab is the one that saves to the server (Public/Private diagrams). */
+    leader: () => Boolean(demo?.state.syncStatus?.leader),
+    /** The auto-save status (`null` for a local diagram) and the sync status. */
+    status: () => ({ save: demo?.state.saveStatus ?? null, sync: demo?.state.syncStatus ?? null }),
+    /** The demo server's copy of the open diagram (www/src/editor/demoServer.js keeps it
+     * in localStorage), with its cells projected like `snapshot().state`. */
+    server() {
+      let copy = { version: 0, cells: null };
+      try {
+        copy = JSON.parse(localStorage.getItem(`diagram-state-demo:server:${demo.state.diagramId}`)) ?? copy;
+      } catch {
+        // an unreadable copy counts as none
+      }
+      return { version: copy.version, cells: copy.cells, state: project(demo.state, copy.cells ?? []) };
+    },
   };
 })();

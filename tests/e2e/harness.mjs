@@ -62,3 +62,33 @@ async function launch(root) {
     },
   };
 }
+
+/** Where the helper pages of the end-to-end tests are (tests/e2e/pages). */
+export const TEST_PAGES = join(ROOT, 'tests/e2e/pages');
+/** The URL prefix under which {@link serveTestPagesOnDemoOrigin} serves them. */
+export const TEST_PAGES_PREFIX = '__e2e__/';
+
+/**
+ * Serves tests/e2e/pages/<file> at `<demo url>__e2e__/<file>` inside `browser`'s context
+ * (a Playwright route: nothing changes on disk or in the demo server), so a helper page
+ * shares the demo's origin: its IndexedDB, localStorage and BroadcastChannels. Returns a
+ * function that opens such a page in a new tab: `await open('replayer.html')`.
+ */
+export async function serveTestPagesOnDemoOrigin(browser) {
+  const types = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.mjs': 'text/javascript; charset=utf-8' };
+  const { readFile } = await import('node:fs/promises');
+  const { extname, normalize: normalizePath, sep } = await import('node:path');
+  await browser.context.route(`${browser.url}${TEST_PAGES_PREFIX}**`, async (route) => {
+    const name = decodeURIComponent(new URL(route.request().url()).pathname.slice(`/${TEST_PAGES_PREFIX}`.length));
+    const file = normalizePath(join(TEST_PAGES, name));
+    if (!file.startsWith(TEST_PAGES + sep)) return route.fulfill({ status: 403, body: 'forbidden' });
+    const body = await readFile(file).catch(() => null);
+    if (!body) return route.fulfill({ status: 404, body: 'not found' });
+    return route.fulfill({ status: 200, body, headers: { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' } });
+  });
+  return async (name) => {
+    const page = await browser.context.newPage();
+    await page.goto(`${browser.url}${TEST_PAGES_PREFIX}${name}`);
+    return page;
+  };
+}

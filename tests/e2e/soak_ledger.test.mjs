@@ -79,3 +79,17 @@ test('removing a node removes the edges attached to it, as in X6', () => {
   const kept = checkLedger(edits, start, cells({ n2: {}, e1: { shape: 'edge', 'source/cell': 'n1', 'target/cell': 'n2' } }));
   assert.ok(kept.lost > 0, 'an edge left without its node is flagged');
 });
+
+test("another client's save is an acknowledged edit: the server copy must keep it unless a later edit replaced it", () => {
+  // The Public soak: another client sets data/otherClient on the server copy (a path no
+  // tab edits) while a tab renames the same cell; "Keep mine" must not revert it.
+  const other = { seq: ++seq, tab: 'server', kind: 'otherClient', start: 20, end: 21, status: 'acked', writes: [set('n1', 'data/otherClient', 'other-1')] };
+  const rename = edit('a', 10, 30, [set('n1', 'label', 'A')]);
+  const both = cells({ n1: { 'position/x': 0, label: 'A', 'data/otherClient': 'other-1' } });
+  assert.equal(checkLedger([rename, other], initial, both).lost, 0, 'both edits kept');
+  const reverted = checkLedger([rename, other], initial, cells({ n1: { 'position/x': 0, label: 'A' } }));
+  assert.equal(reverted.lost, 1, "the other client's edit was reverted");
+  assert.equal(reverted.problems[0].key, 'n1/data/otherClient');
+  const olderCopy = checkLedger([rename, other], initial, cells({ n1: { 'position/x': 0, label: 'start', 'data/otherClient': 'other-1' } }));
+  assert.equal(olderCopy.lost, 1, "a refresh to the server's copy that drops the tab's acknowledged rename is a loss");
+});
