@@ -806,7 +806,10 @@ fn overwrite_saves_again_with_the_server_version_as_base() {
         .engine
         .resolve_conflict(ConflictResolution::Overwrite, harness.now)
         .unwrap();
-    assert_eq!(outcome, ResolutionOutcome::Overwrite { base_version: 5 });
+    assert!(
+        matches!(outcome, ResolutionOutcome::Overwrite { base_version: 5, ref unsaved, .. } if unsaved == &[moved(0)]),
+        "{outcome:?}"
+    );
     harness.pump();
     assert_eq!(harness.saves(), 2);
     let request = harness.last_request();

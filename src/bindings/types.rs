@@ -182,7 +182,14 @@ export type ResolutionOutcome =
       /** Values of yours that the server's copy replaced. Absent without `serverCells`. */
       overridden?: { cellId: string; path?: string; local?: unknown; server?: unknown }[];
     }
-  | { type: 'overwrite'; baseVersion: number }
+  | {
+      type: 'overwrite';
+      baseVersion: number;
+      /** Your changes, as kept over the server's copy: what the save carries. Absent without `serverCells`. */
+      kept?: Change[];
+      /** Always empty for 'overwrite' (yours win); absent without `serverCells`. */
+      overridden?: { cellId: string; path?: string; local?: unknown; server?: unknown }[];
+    }
   | { type: 'cancel' };
 
 /** `updateEditorContext` argument; absent fields keep their value. */

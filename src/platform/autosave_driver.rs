@@ -193,6 +193,18 @@ impl AutoSaveDriver {
         self.input(|engine, now| engine.resolve_conflict(resolution, now))
     }
 
+    /// The unsaved changes were rebased over the server's copy (see
+    /// [`AutoSaveEngine::rebase_unsaved`]).
+    pub fn rebase_unsaved(&self, changes: Vec<Change>) {
+        self.input(|engine, _now| engine.rebase_unsaved(changes));
+    }
+
+    /// Whether a conflict waits, dismissed with `cancel` (see
+    /// [`AutoSaveEngine::has_deferred_conflict`]).
+    pub fn has_deferred_conflict(&self) -> bool {
+        self.shared.borrow().engine.has_deferred_conflict()
+    }
+
     /// The diagram was (re)loaded at `base_version` (see [`AutoSaveEngine::reset`]).
     pub fn reset(&self, base_version: u64) {
         self.input(|engine, _now| engine.reset(base_version));

@@ -14,7 +14,7 @@ use crate::bindings::convert::{from_js, from_js_object, required_string, to_js};
 use crate::bindings::error::{js_error, to_js_error};
 use crate::core::autosave::{
     merge_server_copy, AutoSaveDecision, AutoSaveEngine, AutoSaveStatus, ConflictResolution,
-    Overridden, ResolutionOutcome, ServerMerge, Trigger,
+    Overridden, Prefer, ResolutionOutcome, ServerMerge, Trigger,
 };
 use crate::core::history::{OperationKind, Origin};
 use crate::core::model::{Change, Diagram};
@@ -90,6 +90,55 @@ impl DiagramStateJs {
             pushed,
             _page_listeners,
         }));
+    }
+}
+
+impl DiagramStateJs {
+    /// Resolves the conflict and merges the server's copy as `resolution` says (see
+    /// `resolveConflict`).
+    fn resolve(
+        &self,
+        driver: &AutoSaveDriver,
+        resolution: ConflictResolution,
+    ) -> Result<JsValue, JsValue> {
+        let outcome = driver.resolve_conflict(resolution).map_err(to_js_error)?;
+        let (server_version, cells, unsaved, prefer) = match &outcome {
+            ResolutionOutcome::Refresh {
+                server_version,
+                server_cells: Some(cells),
+                set_aside,
+            } => (*server_version, cells, set_aside, Prefer::Server),
+            ResolutionOutcome::Overwrite {
+                base_version,
+                server_cells: Some(cells),
+                unsaved,
+            } => (*base_version, cells, unsaved, Prefer::Local),
+            _ => return Ok(to_js(&outcome)),
+        };
+        let merged = self
+            .inner
+            .merge_server_copy(cells.clone(), server_version, unsaved, prefer);
+        let merge = match merged {
+            Ok(merge) => merge,
+            Err(error) => {
+                // Nothing was merged: the unsaved changes stay unsaved.
+                driver.rebase_unsaved(unsaved.clone());
+                return Err(error);
+            }
+        };
+        match prefer {
+            // Refresh set the unsaved changes aside: what the server lacked is saved again.
+            Prefer::Server => {
+                driver.trigger(Trigger::history(merge.kept.clone(), None));
+            }
+            // Overwrite saves at once: with the changes as rebased over the server's copy.
+            Prefer::Local => driver.rebase_unsaved(merge.kept.clone()),
+        }
+        Ok(to_js(&MergedOutcome {
+            outcome: &outcome,
+            kept: &merge.kept,
+            overridden: &merge.overridden,
+        }))
     }
 }
 
@@ -215,12 +264,20 @@ impl DiagramStateJs {
     }
 
     /// Saves now, skipping the debounce and any retry wait (a manual save also resumes
-    /// auto-save after a `cancel`led conflict or a failure that stopped it). Throws
+    /// auto-save after a failure that stopped it). After a conflict answered `'cancel'`
+    /// ("decide later"), it resolves that conflict as `'overwrite'` does: yours where both
+    /// sides changed the same thing, the server's other edits kept. Throws
     /// `AUTOSAVE_NOT_CONFIGURED`, `VERSION_CONFLICT` while a conflict is open, or
     /// `SAVE_SKIPPED` with the decision's reason (e.g. collaborating).
     #[wasm_bindgen(js_name = saveNow)]
     pub fn save_now(&self) -> Result<(), JsValue> {
-        self.inner.require_driver()?.save_now().map_err(to_js_error)
+        let driver = self.inner.require_driver()?;
+        if driver.has_deferred_conflict() {
+            return self
+                .resolve(&driver, ConflictResolution::Overwrite)
+                .map(drop);
+        }
+        driver.save_now().map_err(to_js_error)
     }
 
     /// Starts a last save at once if there are unsaved changes (the package calls it on
@@ -229,18 +286,21 @@ impl DiagramStateJs {
         Ok(self.inner.require_driver()?.flush())
     }
 
-    /// Resolves a version conflict: `'refresh'` ("load theirs") merges the server's copy
-    /// into the diagram (when the conflict answer carried `serverCells`): the server's
-    /// edits come in as remote changes, while what this browser changed since the base and
-    /// the server never had is kept and saved again on top of the server's version — an
-    /// older server copy never reverts an edit made here; where both sides changed the same
-    /// path, the server's value wins and both values are reported in `overridden`.
-    /// `'overwrite'` saves again on top of the server's version, `'cancel'` keeps the
-    /// changes unsaved and pauses auto-save until the next resolution or `saveNow()`.
+    /// Resolves a version conflict without losing anyone's work: the server's copy (when
+    /// the conflict answer carried `serverCells`) is merged into the diagram. What only the
+    /// server changed comes in (as remote changes); what only this browser changed since
+    /// the base stays and is saved on top of the server's version, so an older server copy
+    /// never reverts an edit made here. Where both changed the same thing, `'refresh'`
+    /// ("load theirs") takes the server's value (both values are reported in `overridden`)
+    /// and `'overwrite'` ("keep mine") keeps this browser's. `'cancel'` ("decide later")
+    /// keeps the changes unsaved and pauses auto-save until the next resolution or
+    /// `saveNow()`.
+    ///
     /// Returns `{ type: 'refresh', serverVersion, serverCells, setAside, kept, overridden }`
     /// (`setAside`: the unsaved changes at the time of the conflict; `kept`: those kept over
-    /// the server's copy, to be saved), `{ type: 'overwrite', baseVersion }` or `{ type:
-    /// 'cancel' }`. Throws `NO_CONFLICT`.
+    /// the server's copy, to be saved), `{ type: 'overwrite', baseVersion, kept,
+    /// overridden }` or `{ type: 'cancel' }` (`kept` and `overridden` are absent when the
+    /// answer carried no `serverCells`). Throws `NO_CONFLICT`.
     #[wasm_bindgen(js_name = resolveConflict, unchecked_return_type = "ResolutionOutcome")]
     pub fn resolve_conflict(
         &self,
@@ -249,32 +309,7 @@ impl DiagramStateJs {
     ) -> Result<JsValue, JsValue> {
         let resolution: ConflictResolution = from_js(&resolution, "resolution")?;
         let driver = self.inner.require_driver()?;
-        let outcome = driver.resolve_conflict(resolution).map_err(to_js_error)?;
-        let ResolutionOutcome::Refresh {
-            server_version,
-            server_cells: Some(cells),
-            set_aside,
-        } = &outcome
-        else {
-            return Ok(to_js(&outcome));
-        };
-        let merged = self
-            .inner
-            .merge_server_copy(cells.clone(), *server_version, set_aside);
-        let merge = match merged {
-            Ok(merge) => merge,
-            Err(error) => {
-                // Nothing was merged: the unsaved changes stay unsaved.
-                driver.trigger(Trigger::history(set_aside.clone(), None));
-                return Err(error);
-            }
-        };
-        driver.trigger(Trigger::history(merge.kept.clone(), None));
-        Ok(to_js(&RefreshOutcome {
-            outcome: &outcome,
-            kept: &merge.kept,
-            overridden: &merge.overridden,
-        }))
+        self.resolve(&driver, resolution)
     }
 
     /// Tells auto-save that something it saves with the diagram changed outside the cells
@@ -330,9 +365,9 @@ impl DiagramStateJs {
     }
 }
 
-/// The answer of a `refresh` resolution.
+/// The answer of a resolution that merged the server's copy.
 #[derive(Serialize)]
-struct RefreshOutcome<'a> {
+struct MergedOutcome<'a> {
     #[serde(flatten)]
     outcome: &'a ResolutionOutcome,
     kept: &'a [Change],
@@ -349,11 +384,12 @@ impl Inner {
         cells: Vec<Value>,
         server_version: u64,
         unsaved: &[Change],
+        prefer: Prefer,
     ) -> Result<ServerMerge, JsValue> {
         let server = Diagram::from_cells(cells, server_version).map_err(to_js_error)?;
         let (merge, outcome, before) = {
             let mut session = self.session()?;
-            let merge = merge_server_copy(session.core.diagram(), &server, unsaved);
+            let merge = merge_server_copy(session.core.diagram(), &server, unsaved, prefer);
             let before = session.core.history_state();
             let outcome = session
                 .core

@@ -34,11 +34,21 @@ pub enum ResolutionOutcome {
         /// The local changes not saved, in order: no longer part of any save.
         set_aside: Vec<Change>,
     },
-    /// A save with `baseVersion` = the server's version starts now.
+    /// A save with `baseVersion` = the server's version starts now. The unsaved changes
+    /// should first be merged over the server's cells, when the answer carried them (see
+    /// [`crate::core::autosave::merge_server_copy`] with [`crate::core::autosave::Prefer::Local`]),
+    /// so that the save keeps the server's other edits, and then handed back with
+    /// [`crate::core::autosave::AutoSaveEngine::rebase_unsaved`].
     #[serde(rename_all = "camelCase")]
     Overwrite {
         /// The new base version.
         base_version: u64,
+        /// The server's cells, if the conflict answer included them (not sent to JS).
+        #[serde(skip)]
+        server_cells: Option<Vec<Value>>,
+        /// The unsaved changes, in order (not sent to JS).
+        #[serde(skip)]
+        unsaved: Vec<Change>,
     },
     /// Nothing to do: auto-save is paused and the changes stay unsaved.
     Cancel,

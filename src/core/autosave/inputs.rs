@@ -8,6 +8,7 @@ use super::reason::{DecisionReason, Verdict};
 use super::save::SaveCause;
 use super::trigger::Trigger;
 use crate::core::clock::Millis;
+use crate::core::model::Change;
 
 impl AutoSaveEngine {
     /// Runs `trigger` through the decision tree at time `now` and returns the decision
@@ -115,6 +116,16 @@ impl AutoSaveEngine {
             }
         }
         self.online = online;
+    }
+
+    /// The unsaved changes were rebased (merged over the server's copy after a conflict):
+    /// from now on they are `changes`, oldest first. Call it before the next
+    /// [`poll`](Self::poll), with no save in flight.
+    pub fn rebase_unsaved(&mut self, changes: Vec<Change>) {
+        self.pending.take_all();
+        for change in changes {
+            self.pending.push(change);
+        }
     }
 
     /// The diagram was (re)loaded at `base_version`: pending changes, schedules, failures

@@ -62,6 +62,6 @@ pub use error::AutoSaveError;
 pub use jitter::{JitterSource, SplitMix64};
 pub use reason::{DecisionNode, DecisionReason, Verdict};
 pub use save::{SaveCause, SaveRequest, SaveResult};
-pub use server_merge::{merge_server_copy, Overridden, ServerMerge};
+pub use server_merge::{merge_server_copy, Overridden, Prefer, ServerMerge};
 pub use status::{AutoSaveSnapshot, AutoSaveStatus};
 pub use trigger::{Trigger, TriggerSource};

@@ -43,6 +43,14 @@ impl AutoSaveEngine {
         self.conflict.is_some() || stopped
     }
 
+    /// Whether a conflict waits, dismissed with `cancel` ("decide later"): the next manual
+    /// save resolves it.
+    pub fn has_deferred_conflict(&self) -> bool {
+        self.conflict
+            .as_ref()
+            .is_some_and(|conflict| conflict.cancelled)
+    }
+
     /// The status with everything around it, for display.
     pub fn snapshot(&self) -> AutoSaveSnapshot {
         AutoSaveSnapshot {

@@ -72,7 +72,8 @@ impl AutoSaveEngine {
     /// - `refresh`: the base becomes the server's version and the pending changes are set
     ///   aside and returned; load the server's cells into the editor;
     /// - `overwrite`: the base becomes the server's version and a save starts at the next
-    ///   poll;
+    ///   poll (merge the server's cells under the unsaved changes first, see
+    ///   [`ResolutionOutcome::Overwrite`]);
     /// - `cancel`: the changes stay unsaved and auto-save stays paused until another
     ///   resolution or a manual save.
     ///
@@ -106,6 +107,8 @@ impl AutoSaveEngine {
                 self.failure = None;
                 ResolutionOutcome::Overwrite {
                     base_version: conflict.server_version,
+                    server_cells: conflict.server_cells,
+                    unsaved: self.pending.as_slice().to_vec(),
                 }
             }
             ConflictResolution::Cancel => {

@@ -1,17 +1,20 @@
-//! "Load theirs" after a version conflict, without losing what the server never had: a
-//! three-way merge of the server's copy into the diagram, with the unsaved changes (those
-//! made since the base the server's copy is compared with) telling which side changed what.
+//! Resolving a version conflict without losing anyone's work: a three-way merge of the
+//! server's copy into the diagram, with the unsaved changes (those made since the base the
+//! server's copy is compared with) telling which side changed what.
 //!
 //! For every difference between the diagram and the server's copy:
 //! - a path only this side changed since the base (the server still holds the base value)
 //!   keeps this side's value, and stays unsaved;
 //! - a cell only this side added stays, and a cell only this side removed stays removed
 //!   (when the server's copy of it is the one this side removed);
-//! - anything else takes the server's value; where this side had changed it too, the
-//!   merge reports both values as an [`Overridden`] entry.
+//! - a path or cell both sides changed goes to the [`Prefer`]red side ("load theirs": the
+//!   server, "keep mine": this side), and the merge reports both values as an
+//!   [`Overridden`] entry when the server's value wins;
+//! - anything else (only the server changed it) takes the server's value.
 //!
-//! A server copy that is *older* than what this side holds (the answer of a save made on a
-//! stale base) therefore never reverts an edit that this side made and the server lacks.
+//! So a server copy that is *older* than what this side holds (the answer of a save made on
+//! a stale base) never reverts an edit that this side made and the server lacks, and "keep
+//! mine" never reverts another client's edit of something this side did not change.
 
 use std::collections::{HashMap, HashSet};
 
@@ -36,6 +39,15 @@ pub struct Overridden {
     /// The server's value, now in the diagram (absent: missing).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server: Option<Value>,
+}
+
+/// Which side wins where both changed the same path or cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prefer {
+    /// "Load theirs": the server's value.
+    Server,
+    /// "Keep mine": this side's value.
+    Local,
 }
 
 /// What merging the server's copy into the diagram takes and keeps.
@@ -96,10 +108,24 @@ impl<'a> Unsaved<'a> {
 }
 
 /// Merges `server` (the server's copy) into `local` (the diagram as this side holds it),
-/// given `unsaved`, the changes this side made since the base, oldest first.
-pub fn merge_server_copy(local: &Diagram, server: &Diagram, unsaved: &[Change]) -> ServerMerge {
+/// given `unsaved`, the changes this side made since the base, oldest first; `prefer`
+/// settles what both sides changed.
+pub fn merge_server_copy(
+    local: &Diagram,
+    server: &Diagram,
+    unsaved: &[Change],
+    prefer: Prefer,
+) -> ServerMerge {
     let unsaved = Unsaved::new(unsaved);
     let mut merge = ServerMerge::default();
+    // Both sides changed it: this side's value stays when preferred.
+    let both = |merge: &mut ServerMerge, change: Change, overridden: Overridden| match prefer {
+        Prefer::Local => merge.kept.push(change.inverse()),
+        Prefer::Server => {
+            merge.overridden.push(overridden);
+            merge.apply.push(change);
+        }
+    };
     for change in diagram_changes(local, server) {
         match &change {
             Change::Update {
@@ -112,13 +138,13 @@ pub fn merge_server_copy(local: &Diagram, server: &Diagram, unsaved: &[Change]) 
                     merge.kept.push(change.inverse());
                 }
                 Some(_) => {
-                    merge.overridden.push(Overridden {
+                    let overridden = Overridden {
                         cell_id: id.to_string(),
                         path: Some(path.to_string()),
                         local: before.clone(),
                         server: after.clone(),
-                    });
-                    merge.apply.push(change);
+                    };
+                    both(&mut merge, change, overridden);
                 }
                 None => merge.apply.push(change),
             },
@@ -126,15 +152,15 @@ pub fn merge_server_copy(local: &Diagram, server: &Diagram, unsaved: &[Change]) 
                 let id = cell_id(cell).unwrap_or_default();
                 if unsaved.added.contains(id) {
                     merge.kept.push(change.inverse());
+                } else if unsaved.touched(id) {
+                    let overridden = Overridden {
+                        cell_id: id.to_owned(),
+                        path: None,
+                        local: Some((**cell).clone()),
+                        server: None,
+                    };
+                    both(&mut merge, change, overridden);
                 } else {
-                    if unsaved.touched(id) {
-                        merge.overridden.push(Overridden {
-                            cell_id: id.to_owned(),
-                            path: None,
-                            local: Some((**cell).clone()),
-                            server: None,
-                        });
-                    }
                     merge.apply.push(change);
                 }
             }
@@ -143,13 +169,13 @@ pub fn merge_server_copy(local: &Diagram, server: &Diagram, unsaved: &[Change]) 
                 match unsaved.removed.get(id) {
                     Some(removed) if **removed == **cell => merge.kept.push(change.inverse()),
                     Some(_) => {
-                        merge.overridden.push(Overridden {
+                        let overridden = Overridden {
                             cell_id: id.to_owned(),
                             path: None,
                             local: None,
                             server: Some((**cell).clone()),
-                        });
-                        merge.apply.push(change);
+                        };
+                        both(&mut merge, change, overridden);
                     }
                     None => merge.apply.push(change),
                 }
@@ -183,7 +209,12 @@ mod tests {
         // has y renamed and x as it was at the base.
         let local = diagram(vec![node("x", "mine"), node("y", "theirs")]);
         let server = diagram(vec![node("x", "base"), node("y", "theirs")]);
-        let merge = merge_server_copy(&local, &server, &[rename("x", "base", "mine")]);
+        let merge = merge_server_copy(
+            &local,
+            &server,
+            &[rename("x", "base", "mine")],
+            Prefer::Server,
+        );
         assert!(merge.apply.is_empty(), "{:?}", merge.apply);
         assert_eq!(merge.kept, [rename("x", "base", "mine")]);
         assert!(merge.overridden.is_empty());
@@ -202,7 +233,7 @@ mod tests {
             node("z", "server"),
         ]);
         let unsaved = [rename("x", "base", "mine"), rename("z", "base", "mine")];
-        let merge = merge_server_copy(&local, &server, &unsaved);
+        let merge = merge_server_copy(&local, &server, &unsaved, Prefer::Server);
         assert_eq!(
             merge.apply,
             [rename("y", "base", "new"), rename("z", "mine", "server")]
@@ -220,12 +251,34 @@ mod tests {
     }
 
     #[test]
+    fn keep_mine_keeps_what_both_changed_and_still_takes_their_other_edits() {
+        let local = diagram(vec![
+            node("x", "mine"),
+            node("y", "base"),
+            node("z", "mine"),
+        ]);
+        let server = diagram(vec![
+            node("x", "base"),
+            node("y", "new"),
+            node("z", "server"),
+        ]);
+        let unsaved = [rename("x", "base", "mine"), rename("z", "base", "mine")];
+        let merge = merge_server_copy(&local, &server, &unsaved, Prefer::Local);
+        assert_eq!(merge.apply, [rename("y", "base", "new")]);
+        assert_eq!(
+            merge.kept,
+            [rename("x", "base", "mine"), rename("z", "server", "mine")]
+        );
+        assert!(merge.overridden.is_empty());
+    }
+
+    #[test]
     fn cells_added_or_removed_only_here_stay_that_way() {
         let gone = node("gone", "g");
         let local = diagram(vec![node("new", "n"), node("kept", "k")]);
         let server = diagram(vec![gone.clone(), node("kept", "k"), node("theirs", "t")]);
         let unsaved = [Change::add(node("new", "n")), Change::remove(gone.clone())];
-        let merge = merge_server_copy(&local, &server, &unsaved);
+        let merge = merge_server_copy(&local, &server, &unsaved, Prefer::Server);
         assert_eq!(merge.apply, [Change::add(node("theirs", "t"))]);
         assert_eq!(merge.kept.len(), 2);
         assert!(merge.kept.contains(&Change::add(node("new", "n"))));
@@ -236,7 +289,12 @@ mod tests {
     fn a_cell_the_server_removed_goes_and_an_edit_of_it_is_reported() {
         let local = diagram(vec![node("x", "mine")]);
         let server = diagram(vec![]);
-        let merge = merge_server_copy(&local, &server, &[rename("x", "base", "mine")]);
+        let merge = merge_server_copy(
+            &local,
+            &server,
+            &[rename("x", "base", "mine")],
+            Prefer::Server,
+        );
         assert_eq!(merge.apply, [Change::remove(node("x", "mine"))]);
         assert_eq!(merge.overridden.len(), 1);
         assert_eq!(merge.overridden[0].server, None);
@@ -246,7 +304,7 @@ mod tests {
     fn with_nothing_unsaved_it_is_the_servers_copy() {
         let local = diagram(vec![node("x", "a")]);
         let server = diagram(vec![node("x", "b"), node("y", "c")]);
-        let merge = merge_server_copy(&local, &server, &[]);
+        let merge = merge_server_copy(&local, &server, &[], Prefer::Server);
         let mut merged = local.clone();
         merged.apply_all(merge.apply).unwrap();
         assert_eq!(
