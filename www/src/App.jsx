@@ -10,6 +10,7 @@ import DecisionPanel from './panels/DecisionPanel.jsx';
 import DiagramManager from './panels/DiagramManager.jsx';
 import HistoryPanel from './panels/HistoryPanel.jsx';
 import Palette from './panels/Palette.jsx';
+import ReplacedNotice from './panels/ReplacedNotice.jsx';
 import StatusBar from './panels/StatusBar.jsx';
 
 const POLICY_KEY = 'diagram-state-demo:policy';
@@ -100,6 +101,7 @@ export default function App() {
           onOpen={(id) => { setManaging(false); openDiagram(id); }} onClose={() => setManaging(false)} />
       )}
       {state && <ConflictDialog view={view} />}
+      <ReplacedNotice state={state} />
     </div>
   );
 }
