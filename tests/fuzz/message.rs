@@ -13,6 +13,7 @@
 
 use diagram_state::core::model::{cell_id, Change};
 use diagram_state::core::path::checked_segments;
+use diagram_state::core::storage::ChainHash;
 use diagram_state::core::sync::{
     decode_message, Envelope, Expect, IgnoredReason, Message, MAX_MESSAGE_BYTES, PROTOCOL_VERSION,
 };
@@ -48,8 +49,18 @@ fn change() -> impl Strategy<Value = Change> {
 
 fn envelope() -> impl Strategy<Value = Envelope> {
     let message = prop_oneof![
-        3 => prop::option::of(prop::collection::vec(change(), 0..4))
-            .prop_map(|changes| Message::Commit { changes }),
+        3 => (
+            prop::option::of(prop::collection::vec(change(), 0..4)),
+            prop::option::of(any::<u64>()),
+        )
+            .prop_map(|(changes, hash)| Message::Commit {
+                // A hash travels only with the changes it is the hash of.
+                hash: changes
+                    .as_ref()
+                    .and(hash)
+                    .and_then(|hash| ChainHash::parse(&format!("{hash:016x}"))),
+                changes,
+            }),
         1 => Just(Message::Hello),
         1 => Just(Message::Here),
         1 => Just(Message::Bye),
@@ -128,10 +139,18 @@ fn well_formed(change: &Change) -> bool {
 }
 
 /// Whether the body of a text that passed the envelope checks is malformed: `changes` is
-/// not an array of change objects (the array form serde also reads is not one), or a change
-/// could never apply.
+/// not an array of change objects (the array form serde also reads is not one), a change
+/// could never apply, or `hash` is not 16 hex digits.
 fn body_is_malformed(value: &Value) -> bool {
     let kind = value["type"].as_str().unwrap_or_default();
+    let bad_hash = match value.get("hash") {
+        None | Some(Value::Null) => false,
+        Some(Value::String(text)) => ChainHash::parse(text).is_none(),
+        Some(_) => true,
+    };
+    if kind == "commit" && bad_hash {
+        return true;
+    }
     match (kind, value.get("changes")) {
         ("commit", Some(changes)) if !changes.is_null() => {
             let Some(items) = changes.as_array() else {
@@ -220,7 +239,7 @@ pub fn check(case: &Value) -> Verdict {
         value["type"] == kind_of(&envelope.message),
         "type changed: {envelope:?}"
     );
-    if let Message::Commit { changes } = &envelope.message {
+    if let Message::Commit { changes, hash } = &envelope.message {
         let sent: Option<Vec<Change>> = value
             .get("changes")
             .filter(|changes| !changes.is_null())
@@ -229,11 +248,33 @@ pub fn check(case: &Value) -> Verdict {
             *changes == sent,
             "changes differ from the text's: {changes:?}"
         );
+        let sent_hash = value
+            .get("hash")
+            .and_then(Value::as_str)
+            .and_then(ChainHash::parse);
+        ensure!(*hash == sent_hash, "hash differs from the text's: {hash:?}");
     }
+    // The encoder leaves out a hash without changes (there is nothing to check it against).
+    let envelope = match envelope.message {
+        Message::Commit {
+            changes: None,
+            hash: Some(_),
+        } => Envelope {
+            message: Message::Commit {
+                changes: None,
+                hash: None,
+            },
+            ..envelope
+        },
+        _ => envelope,
+    };
     let again = envelope.encode(max);
     let redecoded = decode_message(&again, expect);
     let slim = Envelope {
-        message: Message::Commit { changes: None },
+        message: Message::Commit {
+            changes: None,
+            hash: None,
+        },
         ..envelope.clone()
     };
     ensure!(
@@ -254,6 +295,7 @@ pub fn check(case: &Value) -> Verdict {
         let mut slim_sent = sent.clone();
         if let Some(fields) = slim_sent.as_object_mut() {
             fields.remove("changes");
+            fields.remove("hash");
         }
         ensure!(
             decoded == *sent || (decoded == slim_sent && !text.contains("\"changes\"")),
@@ -275,12 +317,17 @@ fn sent_was_refused(case: &Value, reason: IgnoredReason) -> Verdict {
             && sent["diagramId"] == DIAGRAM
             && sent["tabId"] != ""
             && sent["tabId"] != TAB;
-        let changes_fine = match sent["changes"].as_array() {
-            Some(changes) => changes.iter().all(|change| {
-                serde_json::from_value::<Change>(change.clone()).is_ok_and(|c| well_formed(&c))
-            }),
-            None => true,
-        };
+        let hash_fine = sent
+            .get("hash")
+            .and_then(Value::as_str)
+            .is_none_or(|hash| ChainHash::parse(hash).is_some());
+        let changes_fine = hash_fine
+            && match sent["changes"].as_array() {
+                Some(changes) => changes.iter().all(|change| {
+                    serde_json::from_value::<Change>(change.clone()).is_ok_and(|c| well_formed(&c))
+                }),
+                None => true,
+            };
         let text_fits = case["text"].as_str().map_or(0, str::len)
             <= case["maxBytes"].as_u64().unwrap_or(0) as usize;
         ensure!(

@@ -15,7 +15,7 @@
 
 use diagram_state::core::model::Change;
 use diagram_state::core::storage::{
-    encode_cell, DiagramEntry, EntryRecord, OplogRecord, StorageType,
+    encode_cell, ChainHash, DiagramEntry, EntryRecord, OplogRecord, StorageType,
 };
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
@@ -142,14 +142,17 @@ fn oplog_record() -> impl Strategy<Value = Value> {
         gen::text(),
         finite(),
         prop::collection::vec(change, 0..3),
+        prop::option::of(any::<u64>()),
     )
-        .prop_map(|(version, tab_id, committed_at, changes)| {
+        .prop_map(|(version, tab_id, committed_at, changes, hash)| {
             let record = OplogRecord {
                 diagram_id: "d1".into(),
                 version,
                 tab_id,
                 committed_at,
                 changes,
+                // Records written before hashes existed have none.
+                hash: hash.and_then(|hash| ChainHash::parse(&format!("{hash:016x}"))),
             };
             let text = record.encode().unwrap_or_default();
             json!({ "kind": "oplog", "text": text, "version": version, "written": true })

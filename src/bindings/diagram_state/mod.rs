@@ -234,8 +234,8 @@ impl DiagramStateJs {
             .map_err(|message| js_error("INVALID_ARGUMENT", &message))?;
         let filter = options.filter.build().map_err(to_js_error)?;
         let mut core = CoreState::with_settings(BrowserClock, filter, config);
-        let (cells, version, public_version, unpushed) = match &store {
-            None => (options.cells, options.version, None, false),
+        let (cells, version, head, public_version, unpushed) = match &store {
+            None => (options.cells, options.version, None, None, false),
             Some(store) => {
                 if !options.cells.is_empty() || options.version != 0 {
                     return Err(js_error(
@@ -252,6 +252,7 @@ impl DiagramStateJs {
                 (
                     loaded.cells,
                     loaded.version,
+                    Some(loaded.head_hash),
                     loaded.entry.public_version,
                     unpushed,
                 )
@@ -266,10 +267,10 @@ impl DiagramStateJs {
             _ => None,
         };
         let tab_id = format!("tab-{:013x}", random_seed());
-        let sync = store.as_ref().map(|_| {
+        let sync = head.map(|head| {
             let mut config = SessionConfig::new(options.diagram_id.clone(), tab_id.clone());
             config.policy = options.conflict_policy;
-            SyncSession::new(config, version)
+            SyncSession::new(config, version, head)
         });
         let state = Self {
             inner: Rc::new(Inner {

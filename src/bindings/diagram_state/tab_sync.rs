@@ -19,7 +19,7 @@ use super::Inner;
 use crate::core::clock::{Clock, Millis};
 use crate::core::model::Change;
 use crate::core::state::{DiagramState as CoreState, Integration};
-use crate::core::storage::{Commit, DiagramStore, EntryUpdate, OplogSince, StoreError};
+use crate::core::storage::{ChainHash, Commit, DiagramStore, EntryUpdate, OplogSince, StoreError};
 use crate::core::sync::{Action, CommittedSet, SyncSession, SyncStatus};
 use crate::platform::broadcast::{BroadcastTransport, Incoming};
 use crate::platform::clock::BrowserClock;
@@ -310,10 +310,10 @@ impl Inner {
         }
     }
 
-    fn resynced(&self, version: u64, cells: Vec<serde_json::Value>) {
+    fn resynced(&self, version: u64, head: ChainHash, cells: Vec<serde_json::Value>) {
         let result = self.with_sync(|sync, core| {
             let before = core.history_state();
-            sync.resynced(core, version, cells)
+            sync.resynced(core, version, head, cells)
                 .map(|integration| (integration, before))
         });
         match result {
@@ -369,14 +369,13 @@ async fn commit_pending(weak: Weak<Inner>) {
     loop {
         let Some(inner) = weak.upgrade() else { return };
         let Some(link) = inner.link() else { return };
-        let commit = inner.with_sync(|sync, core| {
+        let commit = inner.with_sync(|sync, _| {
             let request = sync.next_commit()?;
-            Some(Commit::from_diagram(
+            Some(Commit::new(
                 &link.diagram_id,
                 request.base,
                 &link.tab_id,
                 request.changes,
-                core.diagram(),
             ))
         });
         let Some(Some(commit)) = commit else { return };
@@ -385,10 +384,12 @@ async fn commit_pending(weak: Weak<Inner>) {
         let result = link.store.commit(&commit).await;
         let Some(inner) = weak.upgrade() else { return };
         match result {
-            Ok(version) => {
+            Ok(committed) => {
                 link.failures.set(0);
                 link.error.replace(None);
-                match inner.with_sync(|sync, _| sync.on_commit_ok(version)) {
+                match inner
+                    .with_sync(|sync, _| sync.on_commit_ok(committed.version, committed.hash))
+                {
                     Some(Ok(Some(message))) => link.post(&message),
                     Some(Ok(None)) | None => {}
                     Some(Err(error)) => {
@@ -404,6 +405,22 @@ async fn commit_pending(weak: Weak<Inner>) {
                     .with_sync(|sync, _| sync.on_stale(stored))
                     .unwrap_or_default();
                 link.resync_wanted.set(false);
+                drop(inner);
+                if let Some(problem) = run_actions(weak.clone(), actions).await {
+                    let Some(inner) = weak.upgrade() else { return };
+                    inner.commit_failed(weak.clone(), &link, problem);
+                    inner.emit_sync();
+                    return;
+                }
+                continue;
+            }
+            Err(error @ StoreError::OutOfStep { .. }) => {
+                // This tab holds something the store does not: reload, keeping the pending
+                // changes (rebased on what is stored), then commit them again.
+                web_sys::console::warn_1(&format!("diagram-state: {error}; reloading").into());
+                let actions = inner
+                    .with_sync(|sync, _| sync.on_out_of_step())
+                    .unwrap_or_default();
                 drop(inner);
                 if let Some(problem) = run_actions(weak.clone(), actions).await {
                     let Some(inner) = weak.upgrade() else { return };
@@ -465,6 +482,7 @@ async fn run_actions(weak: Weak<Inner>, actions: Vec<Action>) -> Option<StorePro
                                 version: record.version,
                                 tab_id: record.tab_id,
                                 changes: record.changes,
+                                hash: record.hash,
                             })
                             .collect();
                         inner.with_sync(|sync, _| sync.on_oplog(sets))
@@ -487,7 +505,7 @@ async fn run_actions(weak: Weak<Inner>, actions: Vec<Action>) -> Option<StorePro
                     return failed;
                 };
                 match loaded.and_then(|loaded| loaded.into_complete()) {
-                    Ok(loaded) => inner.resynced(loaded.version, loaded.cells),
+                    Ok(loaded) => inner.resynced(loaded.version, loaded.head_hash, loaded.cells),
                     Err(error) => {
                         web_sys::console::error_1(
                             &format!("diagram-state: cannot reload the diagram: {error}").into(),

@@ -6,7 +6,7 @@ use std::cell::RefCell;
 
 use serde_json::Value;
 
-use super::commit::Commit;
+use super::commit::{Commit, Committed};
 use super::directory::Directory;
 use super::entry::{DiagramEntry, EntryUpdate, NewDiagram};
 use super::error::StoreError;
@@ -113,7 +113,7 @@ impl<S: DiagramStore> DiagramStore for FaultyStore<S> {
         self.inner.load(id).await
     }
 
-    async fn commit(&self, commit: &Commit) -> Result<u64, StoreError> {
+    async fn commit(&self, commit: &Commit) -> Result<Committed, StoreError> {
         self.fault(Operation::Commit)?;
         self.inner.commit(commit).await
     }

@@ -4,9 +4,10 @@ use serde::{Deserialize, Serialize};
 
 use super::ignored::IgnoredReason;
 use crate::core::model::Change;
+use crate::core::storage::ChainHash;
 
 /// One committed version of the diagram: what the store's op log holds per version, and
-/// what a `commit` message carries. Serialized as `{ version, tabId, changes }`.
+/// what a `commit` message carries. Serialized as `{ version, tabId, changes, hash? }`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CommittedSet {
@@ -16,6 +17,17 @@ pub struct CommittedSet {
     pub tab_id: String,
     /// The changes, as committed.
     pub changes: Vec<Change>,
+    /// Its link of the hash chain; absent in records written before hashes existed (the
+    /// chain then goes on from [`ChainHash::start`] of `version`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash: Option<ChainHash>,
+}
+
+impl CommittedSet {
+    /// The chain link this set leaves a tab at.
+    pub fn link(&self) -> ChainHash {
+        self.hash.unwrap_or_else(|| ChainHash::start(self.version))
+    }
 }
 
 /// A commit to make: write `changes` to the store if its version is still `base`, as
@@ -46,9 +58,10 @@ pub enum Action {
         /// The set.
         set: CommittedSet,
     },
-    /// Versions are missing: read the op-log records after `after` up to and including
-    /// `upTo`, then call `onOplog` with them, or `onOplogMissing` when the log no longer
-    /// covers them.
+    /// Versions may be missing: read the op-log records after `after` (up to the stored
+    /// version; those after `upTo` may be left out), then call `onOplog` with them, or
+    /// `onOplogMissing` when the log no longer covers them. At most one read asked for by
+    /// messages is in flight at a time.
     #[serde(rename_all = "camelCase")]
     RepairGap {
         /// The last version this tab has.
@@ -97,6 +110,7 @@ mod tests {
                 version: 4,
                 tab_id: "t".into(),
                 changes: Vec::new(),
+                hash: None,
             },
         };
         assert_eq!(

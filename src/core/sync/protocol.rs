@@ -2,7 +2,7 @@
 //! encoded as JSON text, and a decoder that classifies everything it refuses.
 //!
 //! ```json
-//! { "protocol": 1, "diagramId": "d1", "tabId": "t1", "version": 8, "type": "commit", "changes": [ … ] }
+//! { "protocol": 1, "diagramId": "d1", "tabId": "t1", "version": 8, "type": "commit", "changes": [ … ], "hash": "9f3c0a4d1e2b7788" }
 //! { "protocol": 1, "diagramId": "d1", "tabId": "t1", "version": 8, "type": "hello" }
 //! { "protocol": 1, "diagramId": "d1", "tabId": "t2", "version": 8, "type": "here" }
 //! { "protocol": 1, "diagramId": "d1", "tabId": "t1", "version": 8, "type": "bye" }
@@ -11,6 +11,11 @@
 //! `version` is always the sender's committed version (for `commit`: the version that
 //! commit produced). Only committed semantic changes travel: visual-only state never
 //! enters a change set, so it is never broadcast.
+//!
+//! A message is only a hint: anyone on the page's origin can post on the channel, and a
+//! message can be replayed. A `commit` is integrated as it stands only when its `hash`
+//! continues the receiver's hash chain (see [`ChainHash`]); anything else that announces a
+//! version is checked against the store's op log, which is trusted.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -19,6 +24,7 @@ use super::ignored::IgnoredReason;
 use crate::core::model::serde_forms::optional_objects;
 use crate::core::model::{cell_id, Change};
 use crate::core::path::checked_segments;
+use crate::core::storage::ChainHash;
 
 /// The protocol version this build speaks. A message with another `protocol` is ignored
 /// (counted as `wrongProtocol`); bump it whenever the message shapes change incompatibly.
@@ -59,6 +65,10 @@ pub enum Message {
             deserialize_with = "optional_objects"
         )]
         changes: Option<Vec<Change>>,
+        /// The commit's link of the hash chain, as the store computed it. Absent when the
+        /// changes are (there is nothing to check it against).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hash: Option<ChainHash>,
     },
     /// A tab opened the diagram; receivers answer with `here`.
     Hello,
@@ -77,12 +87,18 @@ impl Envelope {
     /// The envelope as JSON text. A commit too large for `max_bytes` (or that cannot be
     /// written as JSON) is sent without its changes, so receivers read it from the op log.
     pub fn encode(&self, max_bytes: usize) -> String {
-        if let Message::Commit { changes: Some(_) } = self.message {
+        if let Message::Commit {
+            changes: Some(_), ..
+        } = self.message
+        {
             match serde_json::to_string(self) {
                 Ok(text) if text.len() <= max_bytes => return text,
                 _ => {
                     let slim = Envelope {
-                        message: Message::Commit { changes: None },
+                        message: Message::Commit {
+                            changes: None,
+                            hash: None,
+                        },
                         ..self.clone()
                     };
                     return slim.header_only();
@@ -174,6 +190,7 @@ pub fn decode_message(text: &str, expect: Expect<'_>) -> Result<Envelope, Ignore
     let message = match kind {
         "commit" => Message::Commit {
             changes: commit_changes(object.get("changes"))?,
+            hash: commit_hash(object.get("hash"))?,
         },
         "hello" => Message::Hello,
         "here" => Message::Here,
@@ -200,6 +217,17 @@ fn commit_changes(changes: Option<&Value>) -> Result<Option<Vec<Change>>, Ignore
     match changes {
         Some(changes) if !changes.iter().all(could_apply) => Err(IgnoredReason::Garbled),
         changes => Ok(changes),
+    }
+}
+
+/// The `hash` of a commit: absent or `null`, or 16 hex digits.
+fn commit_hash(hash: Option<&Value>) -> Result<Option<ChainHash>, IgnoredReason> {
+    match hash {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) => ChainHash::parse(text)
+            .map(Some)
+            .ok_or(IgnoredReason::Garbled),
+        Some(_) => Err(IgnoredReason::Garbled),
     }
 }
 
@@ -242,6 +270,7 @@ mod tests {
                 None,
                 Some(json!(1)),
             )]),
+            hash: Some(ChainHash::start(3)),
         };
         for message in [commit, Message::Hello, Message::Here, Message::Bye] {
             let sent = envelope(message);
@@ -264,11 +293,18 @@ mod tests {
         let big = Change::add(json!({ "id": "n1", "data": "x".repeat(500) }));
         let text = envelope(Message::Commit {
             changes: Some(vec![big]),
+            hash: Some(ChainHash::start(3)),
         })
         .encode(400);
         assert!(text.len() < 400);
         let decoded = decode_message(&text, EXPECT).unwrap();
-        assert_eq!(decoded.message, Message::Commit { changes: None });
+        assert_eq!(
+            decoded.message,
+            Message::Commit {
+                changes: None,
+                hash: None
+            }
+        );
         assert_eq!(decoded.version, 4);
     }
 
@@ -314,6 +350,14 @@ mod tests {
             ),
             (
                 with("changes", json!([["remove", { "id": "n1" }]])).replace("hello", "commit"),
+                IgnoredReason::Garbled,
+            ),
+            (
+                with("hash", json!("not a hash")).replace("hello", "commit"),
+                IgnoredReason::Garbled,
+            ),
+            (
+                with("hash", json!(12)).replace("hello", "commit"),
                 IgnoredReason::Garbled,
             ),
         ];

@@ -14,6 +14,11 @@ use super::status::SyncStatus;
 use crate::core::clock::Millis;
 use crate::core::model::Change;
 use crate::core::state::{DiagramState, Integration};
+use crate::core::storage::ChainHash;
+
+/// How many announced versions wait for the op log at most; more are counted `unverified`
+/// at once (a flood of hints is not worth remembering).
+const MAX_HINTS: usize = 256;
 
 /// Who this session is and how it settles conflicts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,8 +62,15 @@ struct InFlight {
 ///
 /// The store (IndexedDB) serializes commits: each commit checks the stored version equals
 /// its base and bumps it by one. This session tracks the last store version this tab has
-/// integrated (`committedVersion`), the local change sets applied to the diagram but not
-/// committed yet (pending, oldest first), the peers, and what was ignored.
+/// integrated (`committedVersion`) and its link of the hash chain, the local change sets
+/// applied to the diagram but not committed yet (pending, oldest first), the peers, and
+/// what was ignored.
+///
+/// A message is only a hint. A `commit` of the next version is integrated as it stands
+/// only when its hash continues this tab's chain; any other message that announces a
+/// version this tab lacks makes it read the op log (one read at a time), and what the log
+/// does not reach is ignored as `unverified`, never a reload: a storm of replayed or forged
+/// messages can neither make the tab diverge from the store nor make it reload.
 ///
 /// The driver's loop:
 /// - local edit applied to the [`DiagramState`] → [`SyncSession::record_local`];
@@ -74,18 +86,21 @@ struct InFlight {
 /// ```
 /// use diagram_state::core::model::Change;
 /// use diagram_state::core::state::DiagramState;
+/// use diagram_state::core::storage::ChainHash;
 /// use diagram_state::core::sync::{Action, SessionConfig, SyncSession};
 /// use serde_json::json;
 ///
-/// let mut tab_a = SyncSession::new(SessionConfig::new("d1", "tab-a"), 0);
-/// let mut tab_b = SyncSession::new(SessionConfig::new("d1", "tab-b"), 0);
+/// let head = ChainHash::start(0);
+/// let mut tab_a = SyncSession::new(SessionConfig::new("d1", "tab-a"), 0, head);
+/// let mut tab_b = SyncSession::new(SessionConfig::new("d1", "tab-b"), 0, head);
 /// let mut state_b = DiagramState::new(|| 0.0);
 ///
-/// // Tab A commits version 1 and posts it; tab B integrates it.
+/// // Tab A commits version 1 (the store answers its hash) and posts it; tab B integrates it.
 /// tab_a.record_local(vec![Change::add(json!({ "id": "n1" }))]);
 /// let request = tab_a.next_commit().unwrap();
 /// assert_eq!(request.base, 0);
-/// let message = tab_a.on_commit_ok(1).unwrap().unwrap();
+/// let hash = head.next(1, "tab-a", &request.changes);
+/// let message = tab_a.on_commit_ok(1, hash).unwrap().unwrap();
 /// let actions = tab_b.on_message(&message, 10.0);
 /// let Some(Action::Integrate { set }) = actions.into_iter().find(|a| matches!(a, Action::Integrate { .. })) else { panic!() };
 /// let integration = tab_b.integrate(&mut state_b, set).unwrap().unwrap();
@@ -96,12 +111,19 @@ struct InFlight {
 pub struct SyncSession {
     config: SessionConfig,
     committed: u64,
+    /// The hash chain's link of `committed`.
+    head: ChainHash,
     pending: Vec<Vec<Change>>,
     in_flight: Option<InFlight>,
     /// A commit of this tab confirmed through the op log before its answer arrived: its
     /// version and the message still to post.
     unposted: Option<(u64, String)>,
+    /// The version an op-log read in flight was asked up to.
     repairing: Option<u64>,
+    /// Versions announced by messages, waiting for the read in flight to confirm them.
+    hints: Vec<u64>,
+    /// Versions announced while a read was in flight: the next read confirms them.
+    queued: Vec<u64>,
     peers: BTreeMap<String, Peer>,
     ignored: IgnoredCounts,
     resyncs: u64,
@@ -110,15 +132,19 @@ pub struct SyncSession {
 }
 
 impl SyncSession {
-    /// A session for a diagram loaded from the store at version `committed`.
-    pub fn new(config: SessionConfig, committed: u64) -> Self {
+    /// A session for a diagram loaded from the store at version `committed`, whose link of
+    /// the hash chain is `head` (the load's `headHash`).
+    pub fn new(config: SessionConfig, committed: u64, head: ChainHash) -> Self {
         Self {
             config,
             committed,
+            head,
             pending: Vec::new(),
             in_flight: None,
             unposted: None,
             repairing: None,
+            hints: Vec::new(),
+            queued: Vec::new(),
             peers: BTreeMap::new(),
             ignored: IgnoredCounts::new(),
             resyncs: 0,
@@ -152,10 +178,18 @@ impl SyncSession {
         self.peers.keys().map(String::as_str)
     }
 
-    /// Starts over from a fresh load of the store at `committed`: pending changes, any
-    /// commit in flight and any repair are forgotten (peers and counters stay).
-    pub fn reset(&mut self, committed: u64) {
+    /// The hash chain's link of the committed version.
+    pub fn head(&self) -> ChainHash {
+        self.head
+    }
+
+    /// Starts over from a fresh load of the store at `committed` (with link `head`):
+    /// pending changes, any commit in flight and any repair are forgotten (peers and
+    /// counters stay).
+    pub fn reset(&mut self, committed: u64, head: ChainHash) {
+        self.settle_hints(committed);
         self.committed = committed;
+        self.head = head;
         self.pending.clear();
         self.in_flight = None;
         self.unposted = None;
@@ -188,14 +222,18 @@ impl SyncSession {
         })
     }
 
-    /// The store committed the request as `version`: the committed sets leave the pending
-    /// queue and the returned message is to be posted on the channel (`None` when there is
-    /// nothing to post any more). Fails with `SYNC_OUT_OF_STEP` when the answer does not
-    /// match the request (reload the diagram).
-    pub fn on_commit_ok(&mut self, version: u64) -> Result<Option<String>, SyncError> {
+    /// The store committed the request as `version` with link `hash`: the committed sets
+    /// leave the pending queue and the returned message is to be posted on the channel
+    /// (`None` when there is nothing to post any more). Fails with `SYNC_OUT_OF_STEP` when
+    /// the answer does not match the request (reload the diagram).
+    pub fn on_commit_ok(
+        &mut self,
+        version: u64,
+        hash: ChainHash,
+    ) -> Result<Option<String>, SyncError> {
         match self.in_flight.take() {
             Some(flight) if flight.base == self.committed && version == flight.base + 1 => {
-                Ok(Some(self.confirm(flight, version)))
+                Ok(Some(self.confirm(flight, version, hash)))
             }
             Some(flight) => {
                 self.in_flight = Some(flight);
@@ -236,11 +274,20 @@ impl SyncSession {
         if stored == self.committed {
             return Vec::new();
         }
-        self.repairing = self.repairing.max(Some(stored));
+        self.repairing = self.repairing.or(Some(stored));
         vec![Action::RepairGap {
             after: self.committed,
             up_to: stored,
         }]
+    }
+
+    /// The store refused the commit with `OUT_OF_STEP`: its changes do not fit the stored
+    /// cells, so this tab holds something the store does not. The answer is a `resync`:
+    /// reload the diagram (the pending changes are kept, rebased on what is stored, and
+    /// committed again).
+    pub fn on_out_of_step(&mut self) -> Vec<Action> {
+        self.in_flight = None;
+        self.on_oplog_missing()
     }
 
     /// The commit failed for another reason (nothing was written): the pending changes
@@ -250,9 +297,10 @@ impl SyncSession {
     }
 
     /// Reads one message from the channel. See [`decode_message`] for what is ignored; a
-    /// `commit` of the next version is to be integrated, a later one (or a peer announcing
-    /// a later version) means a gap to repair from the op log, an older or duplicate one is
-    /// ignored. A `hello` is answered with a `post` of a `here` message.
+    /// `commit` of the next version whose hash continues this tab's chain is to be
+    /// integrated; any other message announcing a later version is a hint to check in the
+    /// op log (`repairGap`); an older or duplicate commit is ignored. A `hello` is answered
+    /// with a `post` of a `here` message.
     pub fn on_message(&mut self, text: &str, now: Millis) -> Vec<Action> {
         let expect = Expect {
             diagram_id: &self.config.diagram_id,
@@ -289,13 +337,19 @@ impl SyncSession {
             }
             Message::Commit {
                 changes: Some(changes),
-            } if version == self.committed + 1 => actions.push(Action::Integrate {
-                set: CommittedSet {
-                    version,
-                    tab_id,
-                    changes,
-                },
-            }),
+                hash: Some(hash),
+            } if version == self.committed + 1
+                && self.head.next(version, &tab_id, &changes) == hash =>
+            {
+                actions.push(Action::Integrate {
+                    set: CommittedSet {
+                        version,
+                        tab_id,
+                        changes,
+                        hash: Some(hash),
+                    },
+                })
+            }
             Message::Hello => {
                 actions.push(Action::Post {
                     message: self.message(Message::Here),
@@ -316,11 +370,12 @@ impl SyncSession {
     }
 
     /// The op-log records read for a `repairGap` (in any order). Returns an `integrate` per
-    /// version after the committed one, in order; a `resync` instead when the records do
-    /// not continue the committed version without a hole, or stop short of the version the
-    /// gap asked for.
+    /// version after the committed one, in order, or a `resync` instead when the records do
+    /// not continue the committed version without a hole. Announced versions the records do
+    /// not reach are counted `unverified`; versions announced while the read was in flight
+    /// are checked by a new `repairGap`.
     pub fn on_oplog(&mut self, mut records: Vec<CommittedSet>) -> Vec<Action> {
-        let wanted = self.repairing.take();
+        self.repairing = None;
         records.sort_by_key(|record| record.version);
         records.dedup_by_key(|record| record.version);
         let mut next = self.committed + 1;
@@ -335,8 +390,20 @@ impl SyncSession {
             next += 1;
             actions.push(Action::Integrate { set: record });
         }
-        if wanted.is_some_and(|wanted| wanted >= next) {
-            return self.on_oplog_missing();
+        let reached = next - 1;
+        let hints = std::mem::take(&mut self.hints);
+        self.count_unreached(&hints, reached);
+        let queued: Vec<u64> = std::mem::take(&mut self.queued)
+            .into_iter()
+            .filter(|version| *version > reached)
+            .collect();
+        if let Some(&up_to) = queued.iter().max() {
+            self.hints = queued;
+            self.repairing = Some(up_to);
+            actions.push(Action::RepairGap {
+                after: reached,
+                up_to,
+            });
         }
         actions
     }
@@ -368,6 +435,7 @@ impl SyncSession {
                 version: set.version,
             });
         }
+        let link = set.link();
         if set.tab_id == self.config.tab_id {
             let Some(flight) = self.in_flight.take() else {
                 return Err(SyncError::OutOfStep {
@@ -377,7 +445,7 @@ impl SyncSession {
                     ),
                 });
             };
-            let message = self.confirm(flight, set.version);
+            let message = self.confirm(flight, set.version, link);
             self.unposted = Some((set.version, message));
             return Ok(None);
         }
@@ -385,6 +453,7 @@ impl SyncSession {
         self.in_flight = None;
         self.pending.clone_from(&integration.pending);
         self.committed = set.version;
+        self.head = link;
         self.conflicts += integration.conflicts.len() as u64;
         if let Some(peer) = self.peers.get_mut(&set.tab_id) {
             peer.version = peer.version.max(set.version);
@@ -392,21 +461,25 @@ impl SyncSession {
         Ok(Some(integration))
     }
 
-    /// The diagram was reloaded from the store (`cells` at `version`): integrates it under
-    /// the pending local changes, which are kept and rebased (see
-    /// [`DiagramState::integrate_snapshot`]). Call it with no commit in flight (await the
-    /// answer first). On error nothing changes; should even this fail (the pending sets no
-    /// longer fit the diagram), load the stored copy with [`DiagramState::load`] and start
-    /// over with [`SyncSession::reset`], which drops the pending changes.
+    /// The diagram was reloaded from the store (`cells` at `version`, whose link of the
+    /// hash chain is `head`): integrates it under the pending local changes, which are kept
+    /// and rebased (see [`DiagramState::integrate_snapshot`]). Call it with no commit in
+    /// flight (await the answer first). On error nothing changes; should even this fail
+    /// (the pending sets no longer fit the diagram), load the stored copy with
+    /// [`DiagramState::load`] and start over with [`SyncSession::reset`], which drops the
+    /// pending changes.
     pub fn resynced(
         &mut self,
         state: &mut DiagramState,
         version: u64,
+        head: ChainHash,
         cells: Vec<serde_json::Value>,
     ) -> Result<Integration, SyncError> {
         let integration = state.integrate_snapshot(&self.pending, cells, self.config.policy)?;
+        self.settle_hints(version);
         self.pending.clone_from(&integration.pending);
         self.committed = version;
+        self.head = head;
         self.in_flight = None;
         self.repairing = None;
         self.conflicts += integration.conflicts.len() as u64;
@@ -441,13 +514,14 @@ impl SyncSession {
         self.message(Message::Bye)
     }
 
-    /// A `commit` message for `changes` committed as `version` (sent without the changes
-    /// when they exceed the size cap).
-    pub fn commit_message(&self, version: u64, changes: Vec<Change>) -> String {
+    /// A `commit` message for `changes` committed as `version` with link `hash` (sent
+    /// without the changes when they exceed the size cap).
+    pub fn commit_message(&self, version: u64, changes: Vec<Change>, hash: ChainHash) -> String {
         self.envelope(
             version,
             Message::Commit {
                 changes: Some(changes),
+                hash: Some(hash),
             },
         )
         .encode(self.config.max_message_bytes)
@@ -468,11 +542,27 @@ impl SyncSession {
         }
     }
 
-    fn confirm(&mut self, flight: InFlight, version: u64) -> String {
+    fn confirm(&mut self, flight: InFlight, version: u64, hash: ChainHash) -> String {
         let sets = flight.sets.min(self.pending.len());
         let changes: Vec<Change> = self.pending.drain(..sets).flatten().collect();
         self.committed = version;
-        self.commit_message(version, changes)
+        self.head = hash;
+        self.commit_message(version, changes, hash)
+    }
+
+    /// Counts the announced versions beyond `reached` as `unverified`.
+    fn count_unreached(&mut self, hints: &[u64], reached: u64) {
+        let unreached = hints.iter().filter(|version| **version > reached).count();
+        if unreached > 0 {
+            *self.ignored.entry(IgnoredReason::Unverified).or_insert(0) += unreached as u64;
+        }
+    }
+
+    /// Settles every announced version against a store reloaded at `version`.
+    fn settle_hints(&mut self, version: u64) {
+        let mut hints = std::mem::take(&mut self.hints);
+        hints.append(&mut self.queued);
+        self.count_unreached(&hints, version);
     }
 
     fn ignore(&mut self, reason: IgnoredReason) -> Action {
@@ -502,11 +592,21 @@ impl SyncSession {
         }
     }
 
-    /// Asks for the versions up to `version` unless they are here or already asked for.
+    /// Checks an announced `version` this tab lacks in the op log: asks for a read, or,
+    /// while one is in flight, queues it for the next.
     fn catch_up(&mut self, version: u64, actions: &mut Vec<Action>) {
-        if version <= self.committed || self.repairing.is_some_and(|up_to| up_to >= version) {
+        if version <= self.committed {
             return;
         }
+        if self.hints.len() + self.queued.len() >= MAX_HINTS {
+            *self.ignored.entry(IgnoredReason::Unverified).or_insert(0) += 1;
+            return;
+        }
+        if self.repairing.is_some() {
+            self.queued.push(version);
+            return;
+        }
+        self.hints.push(version);
         self.repairing = Some(version);
         actions.push(Action::RepairGap {
             after: self.committed,

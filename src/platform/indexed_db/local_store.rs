@@ -2,8 +2,8 @@
 //! one [`DiagramStore`].
 
 use crate::core::storage::{
-    Commit, DiagramEntry, DiagramStore, Directory, EntryUpdate, LoadedDiagram, MemoryStore,
-    NewDiagram, OplogSince, StoreError,
+    Commit, Committed, DiagramEntry, DiagramStore, Directory, EntryUpdate, LoadedDiagram,
+    MemoryStore, NewDiagram, OplogSince, StoreError,
 };
 use serde_json::Value;
 
@@ -57,7 +57,7 @@ impl DiagramStore for LocalStore {
         forward!(self, store => store.load(id))
     }
 
-    async fn commit(&self, commit: &Commit) -> Result<u64, StoreError> {
+    async fn commit(&self, commit: &Commit) -> Result<Committed, StoreError> {
         forward!(self, store => store.commit(commit))
     }
 
