@@ -17,8 +17,8 @@ use diagram_state::core::storage::{
     StoreError,
 };
 use diagram_state::core::sync::{
-    Action, CommittedSet, ConflictKind, ConflictPolicy, IgnoredReason, Resolution, SessionConfig,
-    SyncError, SyncSession,
+    Action, Adoption, CommittedSet, ConflictKind, ConflictPolicy, IgnoredReason, Resolution,
+    SessionConfig, SyncError, SyncSession,
 };
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -148,6 +148,8 @@ struct Tab {
     outbox: Vec<String>,
     /// How many of its commits the store refused as out of step.
     out_of_step: usize,
+    /// The hand-offs it adopted.
+    adoptions: Vec<Adoption>,
 }
 
 impl Tab {
@@ -167,6 +169,7 @@ impl Tab {
             integrations: Vec::new(),
             outbox: Vec::new(),
             out_of_step: 0,
+            adoptions: Vec::new(),
         }
     }
 
@@ -241,12 +244,25 @@ impl Tab {
                         self.integrations.push(integration);
                     }
                 }
-                Action::RepairGap { after, .. } => {
+                Action::RepairGap { after, .. } | Action::CheckStore { after } => {
                     let next = match store.read_log(after) {
                         Some(records) => self.session.on_oplog(records),
                         None => self.session.on_oplog_missing(),
                     };
                     self.run(next, store);
+                }
+                Action::TakeOver { handoff } => {
+                    let after = handoff.base.min(self.session.committed_version());
+                    let records = store.read_log(after);
+                    let next = self.session.on_takeover_oplog(handoff, records);
+                    self.run(next, store);
+                }
+                Action::Claim { handoff } => {
+                    let claim = store.memory.claim_handoff(DIAGRAM, &handoff.tab_id);
+                    if block_on(claim).unwrap() {
+                        let adoption = self.session.adopt(&mut self.state, handoff).unwrap();
+                        self.adoptions.push(adoption);
+                    }
                 }
                 Action::Resync => {
                     let loaded = store.load();
@@ -269,6 +285,14 @@ impl Tab {
 
     fn get(&self, id: &str, path: &str) -> Option<Value> {
         self.state.diagram().get(id, path).ok().flatten().cloned()
+    }
+
+    /// Closes the tab (`pagehide`): the messages it posts, a hand-off of what it has not
+    /// committed first.
+    fn close(self) -> Vec<String> {
+        let mut posted: Vec<String> = self.session.handoff_message().into_iter().collect();
+        posted.push(self.session.bye_message());
+        posted
     }
 
     fn cells(&self) -> Vec<Value> {
@@ -508,7 +532,10 @@ fn hello_here_and_bye_track_the_peers() {
     assert_eq!(a.status().peers, 1);
     assert_eq!(
         b.on_message(&a.bye_message(), 3.0),
-        [Action::PeerLeft { tab_id: "a".into() }]
+        [
+            Action::PeerLeft { tab_id: "a".into() },
+            Action::CheckStore { after: 0 }
+        ]
     );
     assert_eq!(b.status().peers, 0);
     assert_eq!(
@@ -869,6 +896,195 @@ proptest! {
             prop_assert!(kept, "edit {}/{} = {} was lost", id, path, value);
         }
     }
+}
+
+// ---- A closing tab hands over what it has not committed ----
+
+/// Delivers `messages` to every tab of `tabs`, in order.
+fn deliver_all(messages: &[String], tabs: &mut [&mut Tab], store: &Store) {
+    for message in messages {
+        for tab in tabs.iter_mut() {
+            tab.receive(message, store);
+        }
+    }
+}
+
+/// Commits what each tab has and delivers what it posts to the others, until all are idle.
+fn settle_tabs(tabs: &mut [Tab], store: &mut Store) {
+    for _ in 0..10 {
+        let mut busy = false;
+        for index in 0..tabs.len() {
+            busy |= tabs[index].commit(store);
+            let outbox = std::mem::take(&mut tabs[index].outbox);
+            for message in &outbox {
+                for (other, tab) in tabs.iter_mut().enumerate() {
+                    if other != index {
+                        tab.receive(message, store);
+                        tab.outbox.retain(|text| !text.contains("\"here\""));
+                    }
+                }
+            }
+        }
+        if !busy {
+            return;
+        }
+    }
+    panic!("the tabs never settled");
+}
+
+/// Three tabs; the first renames "n1" and closes in one of the ways of `close`, the other
+/// two stay. Returns the store and the two tabs, settled.
+fn close_after_rename(close: impl FnOnce(&mut Tab, &mut Store)) -> (Store, Vec<Tab>) {
+    let mut store = store();
+    let mut closing = Tab::open("A", &store, ConflictPolicy::LaterWins);
+    let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
+    let mut c = Tab::open("C", &store, ConflictPolicy::LaterWins);
+    // They know each other.
+    for (from, to) in [(0, 1), (0, 2), (1, 2), (2, 1)] {
+        let hello = [&closing, &b, &c][from].session.hello_message();
+        [&mut closing, &mut b, &mut c][to].receive(&hello, &store);
+    }
+    closing.set("n1", "attrs/text/text", json!("renamed"));
+    close(&mut closing, &mut store);
+    let posted = closing.close();
+    deliver_all(&posted, &mut [&mut b, &mut c], &store);
+    let mut tabs = vec![b, c];
+    settle_tabs(&mut tabs, &mut store);
+    (store, tabs)
+}
+
+fn assert_renamed_once(store: &Store, tabs: &[Tab]) {
+    assert_eq!(
+        store.diagram().get("n1", "attrs/text/text").unwrap(),
+        Some(&json!("renamed"))
+    );
+    let renames = store
+        .all
+        .iter()
+        .filter(|set| set.changes.iter().any(|c| c.cell_id() == Some("n1")))
+        .count();
+    assert_eq!(renames, 1, "committed exactly once: {:?}", store.all);
+    let adopted: usize = tabs.iter().map(|tab| tab.adoptions.len()).sum();
+    let stored = store.cells();
+    for tab in tabs {
+        assert_eq!(tab.cells(), stored, "{}", tab.session.config().tab_id);
+        assert!(tab.session.pending().is_empty());
+        assert_eq!(tab.session.status().resyncs, 0);
+        assert_eq!(tab.session.status().peers, 1, "the closing tab is gone");
+    }
+    assert!(adopted <= 1);
+}
+
+#[test]
+fn a_tab_closing_with_a_commit_in_flight_that_never_landed_hands_it_over() {
+    let (store, tabs) = close_after_rename(|closing, _| {
+        closing.session.next_commit().unwrap(); // the page dies before the store has it
+    });
+    assert_renamed_once(&store, &tabs);
+    let adopter: Vec<&Tab> = tabs.iter().filter(|t| !t.adoptions.is_empty()).collect();
+    assert_eq!(adopter.len(), 1, "exactly one tab commits the orphaned set");
+    assert_eq!(store.all[0].tab_id, adopter[0].session.config().tab_id);
+    // The adopter showed it as another tab's change, not its own undoable edit.
+    assert!(!adopter[0].state.history_state().can_undo);
+}
+
+#[test]
+fn a_tab_closing_after_its_commit_landed_unannounced_hands_over_nothing_twice() {
+    let (store, tabs) = close_after_rename(|closing, store| {
+        let request = closing.session.next_commit().unwrap();
+        // The transaction completes; the page dies before it posts the commit.
+        store.commit(request.base, request.changes, "A").unwrap();
+    });
+    assert_renamed_once(&store, &tabs);
+    assert_eq!(store.all[0].tab_id, "A");
+    assert!(tabs.iter().all(|tab| tab.adoptions.is_empty()));
+}
+
+#[test]
+fn a_tab_closing_with_only_pending_sets_hands_them_over() {
+    let (store, tabs) = close_after_rename(|closing, _| {
+        closing.set("n2", "data/x", json!("second set"));
+    });
+    assert_renamed_once(&store, &tabs);
+    assert_eq!(
+        store.diagram().get("n2", "data/x").unwrap(),
+        Some(&json!("second set"))
+    );
+    let adopted: Vec<&Adoption> = tabs.iter().flat_map(|tab| &tab.adoptions).collect();
+    assert_eq!(adopted.len(), 1);
+    assert_eq!(adopted[0].applied.len(), 2);
+}
+
+#[test]
+fn a_tab_closing_with_a_landed_commit_and_more_pending_hands_over_only_the_rest() {
+    let (store, tabs) = close_after_rename(|closing, store| {
+        let request = closing.session.next_commit().unwrap();
+        store.commit(request.base, request.changes, "A").unwrap();
+        closing.set("n2", "data/x", json!("pending"));
+    });
+    assert_renamed_once(&store, &tabs);
+    assert_eq!(
+        store.diagram().get("n2", "data/x").unwrap(),
+        Some(&json!("pending"))
+    );
+    assert_eq!(
+        store.version(),
+        3,
+        "A's landed commit, then the adopted set"
+    );
+    let adopted: Vec<&Adoption> = tabs.iter().flat_map(|tab| &tab.adoptions).collect();
+    assert_eq!(adopted.len(), 1);
+    assert_eq!(
+        adopted[0].applied,
+        [Change::update(
+            "n2",
+            "data/x",
+            Some(json!("a")),
+            Some(json!("pending"))
+        )]
+    );
+}
+
+#[test]
+fn a_hand_off_is_taken_over_once_however_often_it_arrives() {
+    let mut store = store();
+    let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
+    let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
+    a.set("n1", "data/x", json!("orphan"));
+    let handoff = a.session.handoff_message().unwrap();
+    b.receive(&handoff, &store);
+    let again = b.receive(&handoff, &store);
+    assert_eq!(
+        again,
+        [Action::Ignore {
+            reason: IgnoredReason::Duplicate
+        }]
+    );
+    b.commit(&mut store);
+    assert_eq!(b.adoptions.len(), 1);
+    // A reloaded B (a new tab id) hearing a replay of it: the store says it is claimed.
+    let mut b2 = Tab::open("B2", &store, ConflictPolicy::LaterWins);
+    b2.receive(&handoff, &store);
+    assert!(b2.adoptions.is_empty());
+    assert!(!b2.commit(&mut store));
+    assert_eq!(store.version(), 2);
+    assert_eq!(b2.cells(), store.cells());
+}
+
+#[test]
+fn a_bye_makes_the_tabs_that_stay_read_a_commit_that_was_never_posted() {
+    let mut store = store();
+    let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
+    let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
+    a.set("n1", "data/x", json!("landed"));
+    a.commit(&mut store);
+    a.outbox.clear(); // the commit message was never posted
+    let posted = a.close();
+    assert_eq!(posted.len(), 1, "nothing to hand over: only a bye");
+    let actions = b.receive(&posted[0], &store);
+    assert!(actions.contains(&Action::CheckStore { after: 1 }));
+    assert_eq!(b.get("n1", "data/x"), Some(json!("landed")));
+    assert_eq!(b.session.status().resyncs, 0);
 }
 
 // ---- Conflicts ----

@@ -64,6 +64,11 @@ fn envelope() -> impl Strategy<Value = Envelope> {
         1 => Just(Message::Hello),
         1 => Just(Message::Here),
         1 => Just(Message::Bye),
+        1 => (prop::collection::vec(prop::collection::vec(change(), 0..3), 0..3), 0usize..3)
+            .prop_map(|(sets, in_flight)| Message::Handoff {
+                in_flight: in_flight.min(sets.len()),
+                sets,
+            }),
     ];
     (
         prop_oneof![8 => Just(PROTOCOL_VERSION), 1 => prop::sample::select(vec![0, 2, u32::MAX])],
@@ -125,7 +130,7 @@ fn reason_before_body(text: &str, max: usize) -> Result<(), IgnoredReason> {
     if tab == TAB {
         return Err(IgnoredReason::OwnMessage);
     }
-    if !["commit", "hello", "here", "bye"].contains(&kind) {
+    if !Message::TYPES.contains(&kind) {
         return Err(IgnoredReason::UnknownType);
     }
     Ok(())
@@ -138,11 +143,37 @@ fn well_formed(change: &Change) -> bool {
     }
 }
 
+/// Whether a JSON value is an array of change objects that could each apply.
+fn change_list(changes: &Value) -> bool {
+    changes.as_array().is_some_and(|items| {
+        items.iter().all(|item| {
+            item.is_object()
+                && serde_json::from_value::<Change>(item.clone())
+                    .is_ok_and(|change| well_formed(&change))
+        })
+    })
+}
+
 /// Whether the body of a text that passed the envelope checks is malformed: `changes` is
 /// not an array of change objects (the array form serde also reads is not one), a change
-/// could never apply, or `hash` is not 16 hex digits.
+/// could never apply, or `hash` is not 16 hex digits; for a hand-off, `sets` is not an
+/// array of such arrays, or `inFlight` not a count of at most that many sets.
 fn body_is_malformed(value: &Value) -> bool {
     let kind = value["type"].as_str().unwrap_or_default();
+    if kind == "handoff" {
+        let sets = match value.get("sets") {
+            None | Some(Value::Null) => Some(0),
+            Some(Value::Array(sets)) => sets.iter().all(change_list).then_some(sets.len()),
+            Some(_) => None,
+        };
+        let Some(sets) = sets else {
+            return true;
+        };
+        return match value.get("inFlight") {
+            None | Some(Value::Null) => false,
+            Some(count) => count.as_u64().is_none_or(|count| count > sets as u64),
+        };
+    }
     let bad_hash = match value.get("hash") {
         None | Some(Value::Null) => false,
         Some(Value::String(text)) => ChainHash::parse(text).is_none(),
@@ -152,16 +183,7 @@ fn body_is_malformed(value: &Value) -> bool {
         return true;
     }
     match (kind, value.get("changes")) {
-        ("commit", Some(changes)) if !changes.is_null() => {
-            let Some(items) = changes.as_array() else {
-                return true;
-            };
-            !items.iter().all(|item| {
-                item.is_object()
-                    && serde_json::from_value::<Change>(item.clone())
-                        .is_ok_and(|change| well_formed(&change))
-            })
-        }
+        ("commit", Some(changes)) if !changes.is_null() => !change_list(changes),
         _ => false,
     }
 }
@@ -172,6 +194,7 @@ fn kind_of(message: &Message) -> &'static str {
         Message::Hello => "hello",
         Message::Here => "here",
         Message::Bye => "bye",
+        Message::Handoff { .. } => "handoff",
     }
 }
 
@@ -270,10 +293,18 @@ pub fn check(case: &Value) -> Verdict {
     };
     let again = envelope.encode(max);
     let redecoded = decode_message(&again, expect);
+    // What a message too large travels as: a commit without its changes, a hand-off
+    // without its sets.
     let slim = Envelope {
-        message: Message::Commit {
-            changes: None,
-            hash: None,
+        message: match envelope.message {
+            Message::Handoff { .. } => Message::Handoff {
+                in_flight: 0,
+                sets: Vec::new(),
+            },
+            _ => Message::Commit {
+                changes: None,
+                hash: None,
+            },
         },
         ..envelope.clone()
     };
@@ -296,9 +327,14 @@ pub fn check(case: &Value) -> Verdict {
         if let Some(fields) = slim_sent.as_object_mut() {
             fields.remove("changes");
             fields.remove("hash");
+            if sent["type"] == "handoff" {
+                fields.insert("inFlight".into(), json!(0));
+                fields.insert("sets".into(), json!([]));
+            }
         }
+        let slimmed = !text.contains("\"changes\"") && !text.contains("\"sets\"");
         ensure!(
-            decoded == *sent || (decoded == slim_sent && !text.contains("\"changes\"")),
+            decoded == *sent || (decoded == slim_sent && slimmed),
             "sent {sent}, decoded {decoded}"
         );
     }
@@ -322,12 +358,10 @@ fn sent_was_refused(case: &Value, reason: IgnoredReason) -> Verdict {
             .and_then(Value::as_str)
             .is_none_or(|hash| ChainHash::parse(hash).is_some());
         let changes_fine = hash_fine
-            && match sent["changes"].as_array() {
-                Some(changes) => changes.iter().all(|change| {
-                    serde_json::from_value::<Change>(change.clone()).is_ok_and(|c| well_formed(&c))
-                }),
-                None => true,
-            };
+            && sent.get("changes").is_none_or(change_list)
+            && sent["sets"]
+                .as_array()
+                .is_none_or(|sets| sets.iter().all(change_list));
         let text_fits = case["text"].as_str().map_or(0, str::len)
             <= case["maxBytes"].as_u64().unwrap_or(0) as usize;
         ensure!(

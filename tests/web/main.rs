@@ -18,5 +18,6 @@ mod storage_persistence;
 mod storage_support;
 mod support;
 mod sync_channel;
+mod sync_handoff;
 mod sync_leader;
 mod sync_support;

@@ -20,7 +20,7 @@ use crate::core::clock::{Clock, Millis};
 use crate::core::model::Change;
 use crate::core::state::{DiagramState as CoreState, Integration};
 use crate::core::storage::{ChainHash, Commit, DiagramStore, EntryUpdate, OplogSince, StoreError};
-use crate::core::sync::{Action, CommittedSet, SyncSession, SyncStatus};
+use crate::core::sync::{Action, CommittedSet, Handoff, SyncSession, SyncStatus};
 use crate::platform::broadcast::{BroadcastTransport, Incoming};
 use crate::platform::clock::BrowserClock;
 use crate::platform::indexed_db::LocalStore;
@@ -81,8 +81,9 @@ pub(super) struct SyncEvent<'a> {
 }
 
 impl Link {
-    /// Starts the link: opens the channel, announces this tab, stands for leader and
-    /// re-announces whenever the page becomes visible again.
+    /// Starts the link: opens the channel, announces this tab, stands for leader,
+    /// re-announces whenever the page becomes visible again, and hands over what it has not
+    /// committed when the page goes away (`pagehide`).
     pub(super) fn start(
         inner: &Rc<Inner>,
         store: Rc<LocalStore>,
@@ -129,6 +130,15 @@ impl Link {
                 link.is_leader.set(true);
                 web_sys::console::warn_1(&format!("diagram-state: {error}").into());
             }
+        }
+        if let Some(window) = web_sys::window() {
+            let weak = Rc::downgrade(inner);
+            let listener = EventListener::new(&window, "pagehide", move |_| {
+                if let Some(inner) = weak.upgrade() {
+                    inner.leave();
+                }
+            });
+            link._listeners.borrow_mut().push(listener);
         }
         if let Some(document) = web_sys::window().and_then(|window| window.document()) {
             let weak = Rc::downgrade(inner);
@@ -213,14 +223,26 @@ impl Inner {
         }
     }
 
-    /// Says goodbye to the other tabs and stops the link (dispose).
-    pub(super) fn close_link(&self) {
-        let bye = self.with_sync(|sync, _| sync.bye_message());
-        if let Some(link) = self.link.borrow_mut().take() {
-            if let Some(bye) = bye {
-                link.post(&bye);
+    /// Tells the other tabs this one goes away: a `handoff` of the change sets it has not
+    /// committed (a tab that stays commits them), then `bye`. `postMessage` queues the
+    /// delivery at once, so the messages leave even as the page closes. The page may come
+    /// back (the back-forward cache): the sets then stay pending here too, and committing
+    /// them twice changes nothing the second time.
+    fn leave(&self) {
+        let Some(link) = self.link() else { return };
+        let messages = self.with_sync(|sync, _| (sync.handoff_message(), sync.bye_message()));
+        if let Some((handoff, bye)) = messages {
+            if let Some(handoff) = handoff {
+                link.post(&handoff);
             }
+            link.post(&bye);
         }
+    }
+
+    /// Hands over what is not committed, says goodbye and stops the link (dispose).
+    pub(super) fn close_link(&self) {
+        self.leave();
+        self.link.borrow_mut().take();
     }
 
     /// The sync status as the `sync` event sends it, or `None` without a store.
@@ -307,6 +329,29 @@ impl Inner {
                 self.with_sync(|sync, _| sync.on_oplog_missing())
                     .and_then(|actions| actions.into_iter().next())
             }
+        }
+    }
+
+    /// Adopts a closing tab's change sets this tab claimed: shown as another tab's change,
+    /// then committed as this tab's own.
+    fn adopt(self: &Rc<Self>, handoff: Handoff) {
+        let result = self.with_sync(|sync, core| {
+            let before = core.history_state();
+            sync.adopt(core, handoff).map(|adoption| (adoption, before))
+        });
+        match result {
+            Some(Ok((adoption, before))) => {
+                self.announce_changes("tab", &adoption.applied, adoption.version);
+                self.announce_history(before, adoption.history);
+                if !adoption.applied.is_empty() {
+                    self.trigger_autosave(&adoption.applied, None);
+                    spawn_local(commit_pending(Rc::downgrade(self)));
+                }
+            }
+            Some(Err(error)) => web_sys::console::error_1(
+                &format!("diagram-state: cannot take over a closing tab's changes: {error}").into(),
+            ),
+            None => {}
         }
     }
 
@@ -447,6 +492,25 @@ async fn commit_pending(weak: Weak<Inner>) {
     }
 }
 
+/// The op-log records after `after`, as the session reads them; `None` when the log no
+/// longer covers them or cannot be read (the answer is then a reload).
+async fn read_oplog(link: &Link, after: u64) -> Option<Vec<CommittedSet>> {
+    match link.store.oplog_since(&link.diagram_id, after).await {
+        Ok(OplogSince::Records { records }) => Some(
+            records
+                .into_iter()
+                .map(|record| CommittedSet {
+                    version: record.version,
+                    tab_id: record.tab_id,
+                    changes: record.changes,
+                    hash: record.hash,
+                })
+                .collect(),
+        ),
+        Ok(OplogSince::NotCovered { .. }) | Err(_) => None,
+    }
+}
+
 /// Does what the sync session asked, in order; reads from the store where needed. Returns
 /// why a reload of the diagram (a resync) failed, if one did.
 async fn run_actions(weak: Weak<Inner>, actions: Vec<Action>) -> Option<StoreProblem> {
@@ -467,31 +531,46 @@ async fn run_actions(weak: Weak<Inner>, actions: Vec<Action>) -> Option<StorePro
                     queue.push_front(resync);
                 }
             }
-            Action::RepairGap { after, up_to } => {
+            Action::RepairGap { after, .. } | Action::CheckStore { after } => {
                 drop(inner);
-                let read = link.store.oplog_since(&link.diagram_id, after).await;
+                let read = read_oplog(&link, after).await;
                 let Some(inner) = weak.upgrade() else {
                     return failed;
                 };
                 let more = match read {
-                    Ok(OplogSince::Records { records }) => {
-                        let sets = records
-                            .into_iter()
-                            .filter(|record| record.version <= up_to)
-                            .map(|record| CommittedSet {
-                                version: record.version,
-                                tab_id: record.tab_id,
-                                changes: record.changes,
-                                hash: record.hash,
-                            })
-                            .collect();
-                        inner.with_sync(|sync, _| sync.on_oplog(sets))
-                    }
-                    Ok(OplogSince::NotCovered { .. }) | Err(_) => {
-                        inner.with_sync(|sync, _| sync.on_oplog_missing())
-                    }
+                    Some(sets) => inner.with_sync(|sync, _| sync.on_oplog(sets)),
+                    None => inner.with_sync(|sync, _| sync.on_oplog_missing()),
                 };
                 queue.extend(more.unwrap_or_default());
+            }
+            Action::TakeOver { handoff } => {
+                let committed = inner.with_sync(|sync, _| sync.committed_version());
+                drop(inner);
+                let after = handoff.base.min(committed.unwrap_or(handoff.base));
+                let read = read_oplog(&link, after).await;
+                let Some(inner) = weak.upgrade() else {
+                    return failed;
+                };
+                let more = inner.with_sync(|sync, _| sync.on_takeover_oplog(handoff, read));
+                queue.extend(more.unwrap_or_default());
+            }
+            Action::Claim { handoff } => {
+                drop(inner);
+                let claimed = link
+                    .store
+                    .claim_handoff(&link.diagram_id, &handoff.tab_id)
+                    .await;
+                let Some(inner) = weak.upgrade() else {
+                    return failed;
+                };
+                match claimed {
+                    Ok(true) => inner.adopt(handoff),
+                    Ok(false) => {}
+                    Err(error) => web_sys::console::warn_1(
+                        &format!("diagram-state: cannot claim a closing tab's changes: {error}")
+                            .into(),
+                    ),
+                }
             }
             Action::Resync => {
                 let committing = inner.with_sync(|sync, _| sync.status().committing);

@@ -33,6 +33,8 @@ pub enum Operation {
     Commit,
     /// [`DiagramStore::oplog_since`].
     OplogSince,
+    /// [`DiagramStore::claim_handoff`].
+    ClaimHandoff,
 }
 
 /// A store that forwards to `inner`, except that the next call of an operation chosen with
@@ -121,6 +123,11 @@ impl<S: DiagramStore> DiagramStore for FaultyStore<S> {
     async fn oplog_since(&self, id: &str, after_version: u64) -> Result<OplogSince, StoreError> {
         self.fault(Operation::OplogSince)?;
         self.inner.oplog_since(id, after_version).await
+    }
+
+    async fn claim_handoff(&self, id: &str, from_tab: &str) -> Result<bool, StoreError> {
+        self.fault(Operation::ClaimHandoff)?;
+        self.inner.claim_handoff(id, from_tab).await
     }
 
     fn close(&self) {

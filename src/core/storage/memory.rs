@@ -375,6 +375,17 @@ impl DiagramStore for MemoryStore {
         Ok(Committed { version, hash })
     }
 
+    async fn claim_handoff(&self, id: &str, from_tab: &str) -> Result<bool, StoreError> {
+        self.open()?;
+        let mut data = self.data.borrow_mut();
+        let mut record = entry_record(&data, id)?;
+        let claimed = record.claim_handoff(from_tab);
+        if claimed {
+            data.entries.insert(id.to_owned(), record.encode());
+        }
+        Ok(claimed)
+    }
+
     async fn oplog_since(&self, id: &str, after_version: u64) -> Result<OplogSince, StoreError> {
         self.open()?;
         let data = self.data.borrow();

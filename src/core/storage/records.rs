@@ -5,8 +5,9 @@
 //!
 //! - A **directory record** is a plain object: the [`DiagramEntry`] fields plus
 //!   `nextOrder` (the order key the next new cell gets), `headHash` (the hash chain's link
-//!   of the stored version; absent before the first commit and in older records) plus any
-//!   field this version does not know, which is kept as it is.
+//!   of the stored version; absent before the first commit and in older records),
+//!   `handoffs` (the closing tabs whose uncommitted changes a tab has claimed, newest last)
+//!   plus any field this version does not know, which is kept as it is.
 //! - A **cell record** is JSON text `{"order":12,"cell":{…}}`: text is the cheapest value
 //!   for IndexedDB to clone and for Rust to read (one parse, no per-field calls into
 //!   JavaScript). `order` keeps the order in which cells were imported or added, which is
@@ -26,6 +27,10 @@ use crate::core::model::{cell_id, Change, SharedCell};
 /// Fields of a directory record that are not entry fields but known to this version.
 const NEXT_ORDER: &str = "nextOrder";
 const HEAD_HASH: &str = "headHash";
+const HANDOFFS: &str = "handoffs";
+
+/// How many claimed hand-offs a directory record remembers (the oldest are forgotten).
+pub const MAX_HANDOFF_CLAIMS: usize = 64;
 
 /// The stored form of a directory entry.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,6 +42,9 @@ pub struct EntryRecord {
     /// The hash chain's link of the stored version, `None` before the first commit (and in
     /// records written before hashes existed): see [`EntryRecord::head`].
     pub head_hash: Option<ChainHash>,
+    /// The closing tabs whose hand-off was claimed, oldest first (at most
+    /// [`MAX_HANDOFF_CLAIMS`]).
+    pub handoffs: Vec<String>,
     /// Fields this version does not know, kept as they are.
     pub extra: Map<String, Value>,
 }
@@ -48,8 +56,22 @@ impl EntryRecord {
             entry,
             next_order,
             head_hash: None,
+            handoffs: Vec::new(),
             extra: Map::new(),
         }
+    }
+
+    /// Claims the hand-off of closing tab `from_tab`: `true` the first time, `false` once
+    /// it is claimed.
+    pub fn claim_handoff(&mut self, from_tab: &str) -> bool {
+        if self.handoffs.iter().any(|claimed| claimed == from_tab) {
+            return false;
+        }
+        if self.handoffs.len() >= MAX_HANDOFF_CLAIMS {
+            self.handoffs.remove(0);
+        }
+        self.handoffs.push(from_tab.to_owned());
+        true
     }
 
     /// The hash of the stored version: the stored one, or the chain's start at this version
@@ -130,6 +152,20 @@ impl EntryRecord {
                     .ok_or_else(|| format!("`{HEAD_HASH}` '{text}' is not a chain hash"))?,
             ),
         };
+        let handoffs = match object.get(HANDOFFS) {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|item| item.as_str().map(str::to_owned))
+                .collect::<Option<Vec<String>>>()
+                .ok_or_else(|| format!("`{HANDOFFS}` holds something else than tab ids"))?,
+            Some(other) => {
+                return Err(format!(
+                    "`{HANDOFFS}` is not an array (found {})",
+                    type_name(other)
+                ))
+            }
+        };
         let extra = object
             .iter()
             .filter(|(key, _)| !is_known_field(key))
@@ -139,6 +175,7 @@ impl EntryRecord {
             entry,
             next_order,
             head_hash,
+            handoffs,
             extra,
         })
     }
@@ -153,6 +190,9 @@ impl EntryRecord {
         object.insert(NEXT_ORDER.into(), Value::from(self.next_order));
         if let Some(hash) = self.head_hash {
             object.insert(HEAD_HASH.into(), Value::from(hash.to_string()));
+        }
+        if !self.handoffs.is_empty() {
+            object.insert(HANDOFFS.into(), Value::from(self.handoffs.clone()));
         }
         Value::Object(object)
     }
@@ -173,6 +213,7 @@ fn is_known_field(key: &str) -> bool {
             | "publicVersion"
             | NEXT_ORDER
             | HEAD_HASH
+            | HANDOFFS
     )
 }
 
@@ -360,6 +401,20 @@ mod tests {
     }
 
     #[test]
+    fn a_hand_off_is_claimed_once_and_old_claims_are_forgotten() {
+        let mut record = EntryRecord::decode(&json!({ "id": "d", "name": "n" })).unwrap();
+        assert!(record.claim_handoff("tab-1"));
+        assert!(!record.claim_handoff("tab-1"));
+        let stored = EntryRecord::decode(&record.encode()).unwrap();
+        assert_eq!(stored.handoffs, ["tab-1"]);
+        for index in 0..MAX_HANDOFF_CLAIMS {
+            assert!(record.claim_handoff(&format!("other-{index}")));
+        }
+        assert_eq!(record.handoffs.len(), MAX_HANDOFF_CLAIMS);
+        assert!(record.claim_handoff("tab-1"), "forgotten after so many");
+    }
+
+    #[test]
     fn wrongly_shaped_entries_give_reasons() {
         let reason = |value: Value| EntryRecord::decode(&value).unwrap_err();
         assert!(reason(json!(7)).contains("not an object"));
@@ -374,6 +429,7 @@ mod tests {
         );
         assert!(reason(json!({ "id": "d", "name": "n", "cells": [] })).contains("inline"));
         assert!(reason(json!({ "id": "d", "name": "n", "headHash": "x" })).contains("headHash"));
+        assert!(reason(json!({ "id": "d", "name": "n", "handoffs": [1] })).contains("handoffs"));
     }
 
     #[test]

@@ -66,6 +66,12 @@ pub trait DiagramStore {
     /// `commit` and may retry it (after `QUOTA_EXCEEDED`), rebase it or reload.
     async fn commit(&self, commit: &Commit) -> Result<Committed, StoreError>;
 
+    /// Claims the hand-off of closing tab `from_tab` on diagram `id` (its uncommitted
+    /// change sets, posted to every other tab): `true` for the first claim, so that exactly
+    /// one tab commits them, `false` once claimed. The directory record remembers the last
+    /// claims; it is one small readwrite transaction.
+    async fn claim_handoff(&self, id: &str, from_tab: &str) -> Result<bool, StoreError>;
+
     /// The op-log records committed after `after_version`, up to the stored version, in
     /// order; or [`OplogSince::NotCovered`] when the log no longer has them all (reload).
     async fn oplog_since(&self, id: &str, after_version: u64) -> Result<OplogSince, StoreError>;

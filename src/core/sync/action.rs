@@ -43,6 +43,22 @@ pub struct CommitRequest {
     pub sets: usize,
 }
 
+/// The change sets a closing tab could not commit, handed to the tabs that stay (a
+/// `handoff` message). Serialized as `{ tabId, base, inFlight, sets }`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Handoff {
+    /// The closing tab.
+    pub tab_id: String,
+    /// The committed version the sets were made on.
+    pub base: u64,
+    /// How many of the first sets a commit in flight carried: it may have landed as
+    /// version `base + 1`.
+    pub in_flight: usize,
+    /// The change sets, oldest first.
+    pub sets: Vec<Vec<Change>>,
+}
+
 /// Something for the driver to do, tagged by `type`. Actions returned together are done in
 /// order.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -72,6 +88,26 @@ pub enum Action {
     /// The op log cannot fill a gap: reload the diagram from the store, then call
     /// `resynced` (pending local changes are kept and rebased).
     Resync,
+    /// A tab went away (`bye`, silence, a hand-off): its last commit may have landed
+    /// without a message. Read the op-log records after `after` (to the stored version)
+    /// and call `onOplog` with them, or `onOplogMissing`.
+    CheckStore {
+        /// The last version this tab has.
+        after: u64,
+    },
+    /// A closing tab handed over its uncommitted sets: read the op-log records after
+    /// `min(handoff.base, committed version)` and call `onTakeoverOplog` with them (or with
+    /// nothing when the log no longer covers them).
+    TakeOver {
+        /// What the closing tab handed over.
+        handoff: Handoff,
+    },
+    /// Claim the hand-off in the store (`claimHandoff`, so that exactly one tab commits
+    /// the sets) and, if this tab won it, call `adopt` with it.
+    Claim {
+        /// The sets still to commit (those the op log shows as committed are gone).
+        handoff: Handoff,
+    },
     /// Post this message on the channel (the answer to a `hello`).
     Post {
         /// The JSON text.

@@ -12,11 +12,13 @@
 //!
 //! - [`protocol`]: the messages as data and their decoder;
 //! - [`SyncSession`]: one tab's sans-IO session (versions, pending sets, peers, counters);
+//! - [`adopt`]: how a closing tab's uncommitted sets are taken over by a tab that stays;
 //! - [`merge`]: the merge rules and conflicts, applied by
 //!   [`DiagramState::integrate_remote`](crate::core::state::DiagramState::integrate_remote);
 //! - [`HeartbeatElection`]: the leader election used where Web Locks are missing.
 
 mod action;
+pub mod adopt;
 pub(crate) mod cell_diff;
 mod election;
 mod error;
@@ -27,7 +29,8 @@ pub mod protocol;
 mod session;
 mod status;
 
-pub use action::{Action, CommitRequest, CommittedSet};
+pub use action::{Action, CommitRequest, CommittedSet, Handoff};
+pub use adopt::Adoption;
 pub use election::{HeartbeatElection, HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT};
 pub use error::SyncError;
 pub use ignored::{IgnoredCounts, IgnoredReason};

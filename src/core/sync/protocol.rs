@@ -6,6 +6,7 @@
 //! { "protocol": 1, "diagramId": "d1", "tabId": "t1", "version": 8, "type": "hello" }
 //! { "protocol": 1, "diagramId": "d1", "tabId": "t2", "version": 8, "type": "here" }
 //! { "protocol": 1, "diagramId": "d1", "tabId": "t1", "version": 8, "type": "bye" }
+//! { "protocol": 1, "diagramId": "d1", "tabId": "t1", "version": 8, "type": "handoff", "inFlight": 1, "sets": [[ … ], [ … ]] }
 //! ```
 //!
 //! `version` is always the sender's committed version (for `commit`: the version that
@@ -76,45 +77,50 @@ pub enum Message {
     Here,
     /// A tab closed the diagram.
     Bye,
+    /// A tab is closing with change sets it has not committed: the tabs that stay commit
+    /// them. The envelope's `version` is the version they were made on.
+    #[serde(rename_all = "camelCase")]
+    Handoff {
+        /// How many of the first `sets` a commit in flight carried (it may have landed).
+        in_flight: usize,
+        /// The change sets, oldest first.
+        sets: Vec<Vec<Change>>,
+    },
 }
 
 impl Message {
     /// The `type` names this build knows.
-    pub const TYPES: [&'static str; 4] = ["commit", "hello", "here", "bye"];
+    pub const TYPES: [&'static str; 5] = ["commit", "hello", "here", "bye", "handoff"];
 }
 
 impl Envelope {
     /// The envelope as JSON text. A commit too large for `max_bytes` (or that cannot be
-    /// written as JSON) is sent without its changes, so receivers read it from the op log.
+    /// written as JSON) is sent without its changes, so receivers read it from the op log;
+    /// a hand-off too large is sent without its sets (receivers then only check the store).
     pub fn encode(&self, max_bytes: usize) -> String {
-        if let Message::Commit {
-            changes: Some(_), ..
-        } = self.message
-        {
-            match serde_json::to_string(self) {
-                Ok(text) if text.len() <= max_bytes => return text,
-                _ => {
-                    let slim = Envelope {
-                        message: Message::Commit {
-                            changes: None,
-                            hash: None,
-                        },
-                        ..self.clone()
-                    };
-                    return slim.header_only();
+        let has_body = match &self.message {
+            Message::Commit { changes, .. } => changes.is_some(),
+            Message::Handoff { sets, .. } => !sets.is_empty(),
+            Message::Hello | Message::Here | Message::Bye => false,
+        };
+        if has_body {
+            if let Ok(text) = serde_json::to_string(self) {
+                if text.len() <= max_bytes {
+                    return text;
                 }
             }
         }
         self.header_only()
     }
 
-    /// The envelope without any changes; built by hand so it cannot fail.
+    /// The envelope without any changes, sets or hash; built by hand so it cannot fail.
     fn header_only(&self) -> String {
         let kind = match self.message {
             Message::Commit { .. } => "commit",
             Message::Hello => "hello",
             Message::Here => "here",
             Message::Bye => "bye",
+            Message::Handoff { .. } => "handoff",
         };
         let mut object = Map::new();
         object.insert("protocol".into(), self.protocol.into());
@@ -195,6 +201,7 @@ pub fn decode_message(text: &str, expect: Expect<'_>) -> Result<Envelope, Ignore
         "hello" => Message::Hello,
         "here" => Message::Here,
         "bye" => Message::Bye,
+        "handoff" => handoff(object)?,
         _ => return Err(IgnoredReason::UnknownType),
     };
     Ok(Envelope {
@@ -218,6 +225,31 @@ fn commit_changes(changes: Option<&Value>) -> Result<Option<Vec<Change>>, Ignore
         Some(changes) if !changes.iter().all(could_apply) => Err(IgnoredReason::Garbled),
         changes => Ok(changes),
     }
+}
+
+/// The body of a `handoff`: `sets` an array of arrays of change objects that could each
+/// apply (absent: none), `inFlight` a count no larger than the number of sets.
+fn handoff(object: &Map<String, Value>) -> Result<Message, IgnoredReason> {
+    let sets: Vec<Vec<Change>> = match object.get("sets") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(sets)) => {
+            let mut read = Vec::with_capacity(sets.len());
+            for set in sets {
+                read.push(commit_changes(Some(set))?.ok_or(IgnoredReason::Garbled)?);
+            }
+            read
+        }
+        Some(_) => return Err(IgnoredReason::Garbled),
+    };
+    let in_flight = match object.get("inFlight") {
+        None | Some(Value::Null) => 0,
+        Some(count) => count
+            .as_u64()
+            .and_then(|count| usize::try_from(count).ok())
+            .filter(|count| *count <= sets.len())
+            .ok_or(IgnoredReason::Garbled)?,
+    };
+    Ok(Message::Handoff { in_flight, sets })
 }
 
 /// The `hash` of a commit: absent or `null`, or 16 hex digits.
@@ -272,7 +304,14 @@ mod tests {
             )]),
             hash: Some(ChainHash::start(3)),
         };
-        for message in [commit, Message::Hello, Message::Here, Message::Bye] {
+        let handoff = Message::Handoff {
+            in_flight: 1,
+            sets: vec![
+                vec![Change::update("n1", "data/x", None, Some(json!("a")))],
+                vec![Change::add(json!({ "id": "n2" }))],
+            ],
+        };
+        for message in [commit, Message::Hello, Message::Here, Message::Bye, handoff] {
             let sent = envelope(message);
             assert_eq!(decode_message(&sent.encode(400), EXPECT), Ok(sent));
         }
@@ -306,6 +345,24 @@ mod tests {
             }
         );
         assert_eq!(decoded.version, 4);
+    }
+
+    #[test]
+    fn a_hand_off_too_large_travels_without_its_sets() {
+        let big = Change::add(json!({ "id": "n1", "data": "x".repeat(500) }));
+        let text = envelope(Message::Handoff {
+            in_flight: 1,
+            sets: vec![vec![big]],
+        })
+        .encode(400);
+        let decoded = decode_message(&text, EXPECT).unwrap();
+        assert_eq!(
+            decoded.message,
+            Message::Handoff {
+                in_flight: 0,
+                sets: Vec::new()
+            }
+        );
     }
 
     #[test]
@@ -358,6 +415,15 @@ mod tests {
             ),
             (
                 with("hash", json!(12)).replace("hello", "commit"),
+                IgnoredReason::Garbled,
+            ),
+            (
+                with("sets", json!([{ "type": "add", "cell": { "id": "n" } }]))
+                    .replace("hello", "handoff"),
+                IgnoredReason::Garbled,
+            ),
+            (
+                with("inFlight", json!(2)).replace("hello", "handoff"),
                 IgnoredReason::Garbled,
             ),
         ];

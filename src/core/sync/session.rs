@@ -2,9 +2,10 @@
 //! change sets, peers and counters. It reads messages and op-log records and says what to
 //! do; the driver does the I/O (channel, store) and calls back.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 
-use super::action::{Action, CommitRequest, CommittedSet};
+use super::action::{Action, CommitRequest, CommittedSet, Handoff};
+use super::adopt::{adopt_sets, Adoption};
 use super::error::SyncError;
 use super::ignored::{IgnoredCounts, IgnoredReason};
 use super::merge::ConflictPolicy;
@@ -19,6 +20,10 @@ use crate::core::storage::ChainHash;
 /// How many announced versions wait for the op log at most; more are counted `unverified`
 /// at once (a flood of hints is not worth remembering).
 const MAX_HINTS: usize = 256;
+
+/// How many closing tabs' hand-offs a session remembers having taken over (a repeat is a
+/// duplicate).
+const MAX_TAKEN_OVER: usize = 64;
 
 /// Who this session is and how it settles conflicts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,6 +129,10 @@ pub struct SyncSession {
     hints: Vec<u64>,
     /// Versions announced while a read was in flight: the next read confirms them.
     queued: Vec<u64>,
+    /// A tab went away while a read was in flight: read again once it is back.
+    recheck: bool,
+    /// The closing tabs whose hand-off this session took over, oldest first.
+    taken_over: VecDeque<String>,
     peers: BTreeMap<String, Peer>,
     ignored: IgnoredCounts,
     resyncs: u64,
@@ -145,6 +154,8 @@ impl SyncSession {
             repairing: None,
             hints: Vec::new(),
             queued: Vec::new(),
+            recheck: false,
+            taken_over: VecDeque::new(),
             peers: BTreeMap::new(),
             ignored: IgnoredCounts::new(),
             resyncs: 0,
@@ -194,6 +205,7 @@ impl SyncSession {
         self.in_flight = None;
         self.unposted = None;
         self.repairing = None;
+        self.recheck = false;
     }
 
     /// Queues a local change set, as the diagram state applied it (an outcome's `applied`),
@@ -300,7 +312,9 @@ impl SyncSession {
     /// `commit` of the next version whose hash continues this tab's chain is to be
     /// integrated; any other message announcing a later version is a hint to check in the
     /// op log (`repairGap`); an older or duplicate commit is ignored. A `hello` is answered
-    /// with a `post` of a `here` message.
+    /// with a `post` of a `here` message. A `bye` makes this tab check the store
+    /// (`checkStore`: the leaving tab's last commit may have landed unannounced); a
+    /// `handoff` is to be taken over (`takeOver`), once per closing tab.
     pub fn on_message(&mut self, text: &str, now: Millis) -> Vec<Action> {
         let expect = Expect {
             diagram_id: &self.config.diagram_id,
@@ -319,11 +333,39 @@ impl SyncSession {
             ..
         } = envelope;
         let mut actions = Vec::new();
-        if message == Message::Bye {
-            if self.peers.remove(&tab_id).is_some() {
-                actions.push(Action::PeerLeft { tab_id });
+        match message {
+            Message::Bye => {
+                if self.peers.remove(&tab_id).is_some() {
+                    actions.push(Action::PeerLeft { tab_id });
+                }
+                actions.extend(self.check_store());
+                return actions;
             }
-            return actions;
+            Message::Handoff { in_flight, sets } => {
+                if self.peers.remove(&tab_id).is_some() {
+                    actions.push(Action::PeerLeft {
+                        tab_id: tab_id.clone(),
+                    });
+                }
+                if self.taken_over.contains(&tab_id) {
+                    actions.push(self.ignore(IgnoredReason::Duplicate));
+                    return actions;
+                }
+                if self.taken_over.len() >= MAX_TAKEN_OVER {
+                    self.taken_over.pop_front();
+                }
+                self.taken_over.push_back(tab_id.clone());
+                actions.push(Action::TakeOver {
+                    handoff: Handoff {
+                        tab_id,
+                        base: version,
+                        in_flight,
+                        sets,
+                    },
+                });
+                return actions;
+            }
+            _ => {}
         }
         self.see_peer(&tab_id, version, now, &mut actions);
         match message {
@@ -356,9 +398,10 @@ impl SyncSession {
                 });
                 self.catch_up(version, &mut actions);
             }
-            Message::Commit { .. } | Message::Here | Message::Bye => {
+            Message::Commit { .. } | Message::Here => {
                 self.catch_up(version, &mut actions);
             }
+            Message::Bye | Message::Handoff { .. } => {}
         }
         actions
     }
@@ -397,6 +440,7 @@ impl SyncSession {
             .into_iter()
             .filter(|version| *version > reached)
             .collect();
+        let recheck = std::mem::take(&mut self.recheck);
         if let Some(&up_to) = queued.iter().max() {
             self.hints = queued;
             self.repairing = Some(up_to);
@@ -404,14 +448,72 @@ impl SyncSession {
                 after: reached,
                 up_to,
             });
+        } else if recheck {
+            self.repairing = Some(reached);
+            actions.push(Action::CheckStore { after: reached });
         }
         actions
+    }
+
+    /// The op-log records read for a `takeOver` (`None` when the log no longer covers
+    /// them). Returns what to integrate (or a `resync`), then a `claim` of the sets still to
+    /// commit: those of a commit in flight that landed as version `base + 1` are dropped.
+    /// When the log cannot tell, every set is claimed: committing a set twice changes
+    /// nothing the second time (the same values merge), losing it would lose the edit.
+    pub fn on_takeover_oplog(
+        &mut self,
+        handoff: Handoff,
+        records: Option<Vec<CommittedSet>>,
+    ) -> Vec<Action> {
+        let Handoff {
+            tab_id,
+            base,
+            in_flight,
+            mut sets,
+        } = handoff;
+        let (mut actions, landed) = match records {
+            Some(records) => {
+                let landed = records
+                    .iter()
+                    .any(|record| record.version == base + 1 && record.tab_id == tab_id);
+                (self.on_oplog(records), landed)
+            }
+            None => (self.on_oplog_missing(), false),
+        };
+        if landed {
+            sets.drain(..in_flight.min(sets.len()));
+        }
+        if !sets.is_empty() {
+            actions.push(Action::Claim {
+                handoff: Handoff {
+                    tab_id,
+                    base,
+                    in_flight: 0,
+                    sets,
+                },
+            });
+        }
+        actions
+    }
+
+    /// Adopts a hand-off this tab claimed: its sets are applied to `state` (see
+    /// [`adopt`](super::adopt) for the rules) and become this tab's pending sets, to commit
+    /// like its own edits. On error nothing more changes (the sets applied before stay).
+    pub fn adopt(
+        &mut self,
+        state: &mut DiagramState,
+        handoff: Handoff,
+    ) -> Result<Adoption, SyncError> {
+        let (sets, adoption) = adopt_sets(state, handoff.sets)?;
+        self.pending.extend(sets);
+        Ok(adoption)
     }
 
     /// The op log no longer covers the gap (compacted, or the store was replaced): reload
     /// the diagram from the store, then call [`SyncSession::resynced`].
     pub fn on_oplog_missing(&mut self) -> Vec<Action> {
         self.repairing = None;
+        self.recheck = false;
         self.resyncs += 1;
         vec![Action::Resync]
     }
@@ -514,6 +616,22 @@ impl SyncSession {
         self.message(Message::Bye)
     }
 
+    /// The `handoff` message to post when this tab closes the diagram with change sets it
+    /// has not committed (those of a commit in flight first), or `None` when it has none.
+    /// Post it before the `bye`: the tabs that stay commit the sets.
+    pub fn handoff_message(&self) -> Option<String> {
+        if self.pending.is_empty() {
+            return None;
+        }
+        let in_flight = self
+            .in_flight
+            .map_or(0, |flight| flight.sets.min(self.pending.len()));
+        Some(self.message(Message::Handoff {
+            in_flight,
+            sets: self.pending.clone(),
+        }))
+    }
+
     /// A `commit` message for `changes` committed as `version` with link `hash` (sent
     /// without the changes when they exceed the size cap).
     pub fn commit_message(&self, version: u64, changes: Vec<Change>, hash: ChainHash) -> String {
@@ -590,6 +708,19 @@ impl SyncSession {
                 });
             }
         }
+    }
+
+    /// Reads the op log to the stored version (a tab went away), or once the read in
+    /// flight is back.
+    fn check_store(&mut self) -> Option<Action> {
+        if self.repairing.is_some() {
+            self.recheck = true;
+            return None;
+        }
+        self.repairing = Some(self.committed);
+        Some(Action::CheckStore {
+            after: self.committed,
+        })
     }
 
     /// Checks an announced `version` this tab lacks in the op log: asks for a read, or,

@@ -65,6 +65,10 @@ impl DiagramStore for LocalStore {
         forward!(self, store => store.oplog_since(id, after_version))
     }
 
+    async fn claim_handoff(&self, id: &str, from_tab: &str) -> Result<bool, StoreError> {
+        forward!(self, store => store.claim_handoff(id, from_tab))
+    }
+
     fn close(&self) {
         match self {
             Self::IndexedDb(store) => store.close(),

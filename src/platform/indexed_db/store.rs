@@ -216,6 +216,10 @@ impl DiagramStore for IndexedDbStore {
         self.read_oplog_since(id, after_version).await
     }
 
+    async fn claim_handoff(&self, id: &str, from_tab: &str) -> Result<bool, StoreError> {
+        self.claim_diagram_handoff(id, from_tab).await
+    }
+
     fn close(&self) {
         if !self.state.closed.replace(true) {
             let raw: &web_sys::IdbDatabase = self.db.as_sys();
