@@ -464,6 +464,7 @@ fn sync_tracking_fields_are_set_and_cleared_without_touching_the_version() {
         public_copy_id: Some(Some("pub-1".into())),
         last_pushed_at: Some(Some(77.0)),
         public_version: Some(Some(3)),
+        pushed_version: Some(Some(0)),
         ..EntryUpdate::default()
     };
     let entry = block_on(store.update_entry(&id, update)).unwrap();
@@ -474,7 +475,18 @@ fn sync_tracking_fields_are_set_and_cleared_without_touching_the_version() {
     let value = serde_json::to_value(listed).unwrap();
     assert_eq!(value["publicCopyId"], json!("pub-1"));
     assert_eq!(value["lastPushedAt"], json!(77.0));
+    assert_eq!(value["pushedVersion"], json!(0));
     assert!(value.get("lastPulledAt").is_none());
+    // An entry written before `pushedVersion` existed reads without it.
+    store.put_raw_entry(
+        "older",
+        json!({ "id": "older", "name": "Old", "publicVersion": 4 }),
+    );
+    let older = block_on(store.load("older")).unwrap().entry;
+    assert_eq!(
+        (older.public_version, older.pushed_version),
+        (Some(4), None)
+    );
 
     let clear = EntryUpdate {
         public_copy_id: Some(None),

@@ -278,7 +278,10 @@ impl Tab {
                     self.integrations.push(integration);
                 }
                 Action::Post { message } => self.outbox.push(message),
-                Action::Ignore { .. } | Action::PeerJoined { .. } | Action::PeerLeft { .. } => {}
+                Action::Ignore { .. }
+                | Action::PeerJoined { .. }
+                | Action::PeerLeft { .. }
+                | Action::SavedElsewhere { .. } => {}
             }
         }
     }
@@ -1085,6 +1088,59 @@ fn a_bye_makes_the_tabs_that_stay_read_a_commit_that_was_never_posted() {
     assert!(actions.contains(&Action::CheckStore { after: 1 }));
     assert_eq!(b.get("n1", "data/x"), Some(json!("landed")));
     assert_eq!(b.session.status().resyncs, 0);
+}
+
+// ---- The saved server version reaches the other tabs ----
+
+#[test]
+fn a_save_reaches_the_other_tabs_and_replays_of_older_saves_do_not() {
+    let mut saver = session("saver", 3);
+    let mut other = session("other", 3);
+    let saved = saver.saved_message(12, 3);
+    let value: Value = serde_json::from_str(&saved).unwrap();
+    assert_eq!(value["type"], "saved");
+    assert_eq!(
+        (
+            value["serverVersion"].clone(),
+            value["storeVersion"].clone()
+        ),
+        (json!(12), json!(3))
+    );
+    let actions = other.on_message(&saved, 1.0);
+    assert!(actions.contains(&Action::SavedElsewhere {
+        server_version: 12,
+        store_version: 3
+    }));
+    // A replay of it, or of an older save, must not move the next save's base back.
+    let reason = |actions: Vec<Action>| {
+        actions.into_iter().find_map(|action| match action {
+            Action::Ignore { reason } => Some(reason),
+            _ => None,
+        })
+    };
+    assert_eq!(
+        reason(other.on_message(&saved, 2.0)),
+        Some(IgnoredReason::Duplicate)
+    );
+    let older = saver.saved_message(11, 2);
+    assert_eq!(
+        reason(other.on_message(&older, 3.0)),
+        Some(IgnoredReason::Older)
+    );
+    let newer = saver.saved_message(13, 3);
+    assert!(other
+        .on_message(&newer, 4.0)
+        .contains(&Action::SavedElsewhere {
+            server_version: 13,
+            store_version: 3
+        }));
+    // This tab's own saves count too.
+    let mut third = session("third", 3);
+    third.saved_message(20, 3);
+    assert_eq!(
+        reason(third.on_message(&newer, 5.0)),
+        Some(IgnoredReason::Older)
+    );
 }
 
 // ---- Conflicts ----

@@ -69,6 +69,10 @@ fn envelope() -> impl Strategy<Value = Envelope> {
                 in_flight: in_flight.min(sets.len()),
                 sets,
             }),
+        1 => (0u64..20, 0u64..20).prop_map(|(server_version, store_version)| Message::Saved {
+            server_version,
+            store_version,
+        }),
     ];
     (
         prop_oneof![8 => Just(PROTOCOL_VERSION), 1 => prop::sample::select(vec![0, 2, u32::MAX])],
@@ -157,9 +161,13 @@ fn change_list(changes: &Value) -> bool {
 /// Whether the body of a text that passed the envelope checks is malformed: `changes` is
 /// not an array of change objects (the array form serde also reads is not one), a change
 /// could never apply, or `hash` is not 16 hex digits; for a hand-off, `sets` is not an
-/// array of such arrays, or `inFlight` not a count of at most that many sets.
+/// array of such arrays, or `inFlight` not a count of at most that many sets; for a
+/// `saved`, a version missing or not a count.
 fn body_is_malformed(value: &Value) -> bool {
     let kind = value["type"].as_str().unwrap_or_default();
+    if kind == "saved" {
+        return !(value["serverVersion"].is_u64() && value["storeVersion"].is_u64());
+    }
     if kind == "handoff" {
         let sets = match value.get("sets") {
             None | Some(Value::Null) => Some(0),
@@ -195,6 +203,7 @@ fn kind_of(message: &Message) -> &'static str {
         Message::Here => "here",
         Message::Bye => "bye",
         Message::Handoff { .. } => "handoff",
+        Message::Saved { .. } => "saved",
     }
 }
 
@@ -357,7 +366,10 @@ fn sent_was_refused(case: &Value, reason: IgnoredReason) -> Verdict {
             .get("hash")
             .and_then(Value::as_str)
             .is_none_or(|hash| ChainHash::parse(hash).is_some());
+        let saved_fine = sent["type"] != "saved"
+            || (sent["serverVersion"].is_u64() && sent["storeVersion"].is_u64());
         let changes_fine = hash_fine
+            && saved_fine
             && sent.get("changes").is_none_or(change_list)
             && sent["sets"]
                 .as_array()

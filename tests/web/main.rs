@@ -20,4 +20,5 @@ mod support;
 mod sync_channel;
 mod sync_handoff;
 mod sync_leader;
+mod sync_saved;
 mod sync_support;

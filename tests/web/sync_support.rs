@@ -302,7 +302,10 @@ impl TabState {
                 Action::Post { message } => self.outbox.push(message),
                 // No tab of these tests closes with changes to hand over.
                 Action::TakeOver { .. } | Action::Claim { .. } => {}
-                Action::Ignore { .. } | Action::PeerJoined { .. } | Action::PeerLeft { .. } => {}
+                Action::Ignore { .. }
+                | Action::PeerJoined { .. }
+                | Action::PeerLeft { .. }
+                | Action::SavedElsewhere { .. } => {}
             }
         }
     }

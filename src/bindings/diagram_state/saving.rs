@@ -50,8 +50,8 @@ impl DiagramStateJs {
         let emitter = self.inner.emitter.clone();
         let weak = Rc::downgrade(&self.inner);
         let on_status = move |status: &AutoSaveStatus| {
-            if let (AutoSaveStatus::Saved { at, .. }, Some(inner)) = (status, weak.upgrade()) {
-                inner.record_push(*at);
+            if let (AutoSaveStatus::Saved { at, version }, Some(inner)) = (status, weak.upgrade()) {
+                inner.record_push(*at, *version, inner.saved_store_version());
             }
             emitter.emit("save", status);
         };
@@ -74,6 +74,12 @@ impl Inner {
     ) -> Option<AutoSaveDecision> {
         let driver = self.driver()?;
         Some(driver.trigger(Trigger::history(changes.to_vec(), kind)))
+    }
+
+    pub(super) fn saved_elsewhere(&self, server_version: u64, _store_version: u64) {
+        if let Some(driver) = self.driver() {
+            driver.reset(server_version);
+        }
     }
 
     pub(super) fn driver(&self) -> Option<Rc<AutoSaveDriver>> {

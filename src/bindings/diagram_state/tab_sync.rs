@@ -195,15 +195,21 @@ impl Inner {
     }
 
     /// Records in the directory entry that the server copy held every change this tab
-    /// knew of at `at` (an auto-save answered `saved`), so that a later session knows
-    /// whether the server copy may lack something. Without a store this does nothing; a
-    /// failed write only means that session saves once more.
-    pub(super) fn record_push(&self, at: Millis) {
+    /// knew of at `at` (an auto-save answered `saved`): `lastPushedAt`, `publicVersion`
+    /// (`server_version`) and `pushedVersion` (`store_version`, the committed version the
+    /// saved cells include), so that a later session knows whether the server copy may
+    /// lack something; then tells the other tabs (`saved`), so that the next tab to save
+    /// starts from that server version. Without a store this does nothing; a failed write
+    /// only means that session saves once more.
+    pub(super) fn record_push(&self, at: Millis, server_version: u64, store_version: u64) {
         let Some(link) = self.link() else { return };
         let update = EntryUpdate {
             last_pushed_at: Some(Some(at)),
+            public_version: Some(Some(server_version)),
+            pushed_version: Some(Some(store_version)),
             ..EntryUpdate::default()
         };
+        let saved = self.with_sync(|sync, _| sync.saved_message(server_version, store_version));
         spawn_local(async move {
             if let Err(error) = link.store.update_entry(&link.diagram_id, update).await {
                 web_sys::console::warn_1(
@@ -211,7 +217,17 @@ impl Inner {
                         .into(),
                 );
             }
+            if let Some(saved) = saved {
+                link.post(&saved);
+            }
         });
+    }
+
+    /// The committed version the cells of a save that just succeeded include (a `saved`
+    /// status means nothing changed since they were taken); 0 without a store.
+    pub(super) fn saved_store_version(&self) -> u64 {
+        self.with_sync(|sync, _| sync.committed_version())
+            .unwrap_or(0)
     }
 
     /// Announces this tab (its committed version) to the others.
@@ -526,6 +542,10 @@ async fn run_actions(weak: Weak<Inner>, actions: Vec<Action>) -> Option<StorePro
         match action {
             Action::Ignore { .. } | Action::PeerJoined { .. } | Action::PeerLeft { .. } => {}
             Action::Post { message } => link.post(&message),
+            Action::SavedElsewhere {
+                server_version,
+                store_version,
+            } => inner.saved_elsewhere(server_version, store_version),
             Action::Integrate { set } => {
                 if let Some(resync) = inner.integrate(set) {
                     queue.push_front(resync);

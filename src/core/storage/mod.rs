@@ -3,7 +3,8 @@
 //!
 //! - a **directory** of [`DiagramEntry`]s: name, description, [`StorageType`]
 //!   (`local | public | private`), times, version, and the sync-tracking fields of
-//!   immersive2's plan (`publicCopyId`, `lastPushedAt`, `lastPulledAt`, `publicVersion`);
+//!   immersive2's plan (`publicCopyId`, `lastPushedAt`, `lastPulledAt`, `publicVersion`),
+//!   and `pushedVersion` (the committed version the server copy holds);
 //! - the **cells** of each diagram, one record per cell, so a commit writes only what
 //!   changed, and a load is one range read;
 //! - an **op log** of recent commits per diagram ([`OplogWindow`]), from which another tab

@@ -143,6 +143,7 @@ impl EntryRecord {
             last_pushed_at: time("lastPushedAt")?,
             last_pulled_at: time("lastPulledAt")?,
             public_version: count("publicVersion")?,
+            pushed_version: count("pushedVersion")?,
         };
         let next_order = count(NEXT_ORDER)?.unwrap_or(0);
         let head_hash = match text(HEAD_HASH)? {
@@ -211,6 +212,7 @@ fn is_known_field(key: &str) -> bool {
             | "lastPushedAt"
             | "lastPulledAt"
             | "publicVersion"
+            | "pushedVersion"
             | NEXT_ORDER
             | HEAD_HASH
             | HANDOFFS

@@ -127,6 +127,15 @@ pub enum Action {
         /// Its id.
         tab_id: String,
     },
+    /// Another tab saved the diagram to the editor's server: the next save of this tab
+    /// starts from `serverVersion` (call `savedElsewhere`).
+    #[serde(rename_all = "camelCase")]
+    SavedElsewhere {
+        /// The server's version of the saved copy.
+        server_version: u64,
+        /// The committed version whose changes the saved cells include.
+        store_version: u64,
+    },
 }
 
 #[cfg(test)]

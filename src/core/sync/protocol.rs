@@ -7,6 +7,7 @@
 //! { "protocol": 1, "diagramId": "d1", "tabId": "t2", "version": 8, "type": "here" }
 //! { "protocol": 1, "diagramId": "d1", "tabId": "t1", "version": 8, "type": "bye" }
 //! { "protocol": 1, "diagramId": "d1", "tabId": "t1", "version": 8, "type": "handoff", "inFlight": 1, "sets": [[ … ], [ … ]] }
+//! { "protocol": 1, "diagramId": "d1", "tabId": "t1", "version": 8, "type": "saved", "serverVersion": 12, "storeVersion": 8 }
 //! ```
 //!
 //! `version` is always the sender's committed version (for `commit`: the version that
@@ -86,11 +87,19 @@ pub enum Message {
         /// The change sets, oldest first.
         sets: Vec<Vec<Change>>,
     },
+    /// The sender saved the diagram to the editor's server (it leads auto-save).
+    #[serde(rename_all = "camelCase")]
+    Saved {
+        /// The server's version of the saved copy.
+        server_version: u64,
+        /// The committed (store) version whose changes the saved cells include.
+        store_version: u64,
+    },
 }
 
 impl Message {
     /// The `type` names this build knows.
-    pub const TYPES: [&'static str; 5] = ["commit", "hello", "here", "bye", "handoff"];
+    pub const TYPES: [&'static str; 6] = ["commit", "hello", "here", "bye", "handoff", "saved"];
 }
 
 impl Envelope {
@@ -101,6 +110,11 @@ impl Envelope {
         let has_body = match &self.message {
             Message::Commit { changes, .. } => changes.is_some(),
             Message::Handoff { sets, .. } => !sets.is_empty(),
+            // Its fields are the message: never slimmed (a receiver may refuse it as
+            // oversized).
+            Message::Saved { .. } => {
+                return serde_json::to_string(self).unwrap_or_else(|_| self.header_only())
+            }
             Message::Hello | Message::Here | Message::Bye => false,
         };
         if has_body {
@@ -121,6 +135,7 @@ impl Envelope {
             Message::Here => "here",
             Message::Bye => "bye",
             Message::Handoff { .. } => "handoff",
+            Message::Saved { .. } => "saved",
         };
         let mut object = Map::new();
         object.insert("protocol".into(), self.protocol.into());
@@ -202,6 +217,18 @@ pub fn decode_message(text: &str, expect: Expect<'_>) -> Result<Envelope, Ignore
         "here" => Message::Here,
         "bye" => Message::Bye,
         "handoff" => handoff(object)?,
+        "saved" => {
+            let count = |name: &str| object.get(name).and_then(Value::as_u64);
+            let (Some(server_version), Some(store_version)) =
+                (count("serverVersion"), count("storeVersion"))
+            else {
+                return Err(IgnoredReason::Garbled);
+            };
+            Message::Saved {
+                server_version,
+                store_version,
+            }
+        }
         _ => return Err(IgnoredReason::UnknownType),
     };
     Ok(Envelope {
@@ -311,7 +338,18 @@ mod tests {
                 vec![Change::add(json!({ "id": "n2" }))],
             ],
         };
-        for message in [commit, Message::Hello, Message::Here, Message::Bye, handoff] {
+        let saved = Message::Saved {
+            server_version: 12,
+            store_version: 8,
+        };
+        for message in [
+            commit,
+            Message::Hello,
+            Message::Here,
+            Message::Bye,
+            handoff,
+            saved,
+        ] {
             let sent = envelope(message);
             assert_eq!(decode_message(&sent.encode(400), EXPECT), Ok(sent));
         }
@@ -424,6 +462,10 @@ mod tests {
             ),
             (
                 with("inFlight", json!(2)).replace("hello", "handoff"),
+                IgnoredReason::Garbled,
+            ),
+            (
+                with("serverVersion", json!(3)).replace("hello", "saved"),
                 IgnoredReason::Garbled,
             ),
         ];

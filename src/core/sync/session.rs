@@ -133,6 +133,8 @@ pub struct SyncSession {
     recheck: bool,
     /// The closing tabs whose hand-off this session took over, oldest first.
     taken_over: VecDeque<String>,
+    /// The latest server version a `saved` message (or this tab) announced.
+    server_version: Option<u64>,
     peers: BTreeMap<String, Peer>,
     ignored: IgnoredCounts,
     resyncs: u64,
@@ -156,6 +158,7 @@ impl SyncSession {
             queued: Vec::new(),
             recheck: false,
             taken_over: VecDeque::new(),
+            server_version: None,
             peers: BTreeMap::new(),
             ignored: IgnoredCounts::new(),
             resyncs: 0,
@@ -314,7 +317,9 @@ impl SyncSession {
     /// op log (`repairGap`); an older or duplicate commit is ignored. A `hello` is answered
     /// with a `post` of a `here` message. A `bye` makes this tab check the store
     /// (`checkStore`: the leaving tab's last commit may have landed unannounced); a
-    /// `handoff` is to be taken over (`takeOver`), once per closing tab.
+    /// `handoff` is to be taken over (`takeOver`), once per closing tab. A `saved` of a
+    /// server version later than any seen is passed on (`savedElsewhere`); an earlier or
+    /// equal one (a replay) is ignored.
     pub fn on_message(&mut self, text: &str, now: Millis) -> Vec<Action> {
         let expect = Expect {
             diagram_id: &self.config.diagram_id,
@@ -399,6 +404,27 @@ impl SyncSession {
                 self.catch_up(version, &mut actions);
             }
             Message::Commit { .. } | Message::Here => {
+                self.catch_up(version, &mut actions);
+            }
+            Message::Saved {
+                server_version,
+                store_version,
+            } => {
+                match self.server_version {
+                    Some(seen) if server_version < seen => {
+                        actions.push(self.ignore(IgnoredReason::Older));
+                    }
+                    Some(seen) if server_version == seen => {
+                        actions.push(self.ignore(IgnoredReason::Duplicate));
+                    }
+                    _ => {
+                        self.server_version = Some(server_version);
+                        actions.push(Action::SavedElsewhere {
+                            server_version,
+                            store_version,
+                        });
+                    }
+                }
                 self.catch_up(version, &mut actions);
             }
             Message::Bye | Message::Handoff { .. } => {}
@@ -614,6 +640,16 @@ impl SyncSession {
     /// The `bye` message to post when this tab closes the diagram.
     pub fn bye_message(&self) -> String {
         self.message(Message::Bye)
+    }
+
+    /// The `saved` message to post when this tab saved the diagram to the server as
+    /// `server_version`, with the changes of committed version `store_version`.
+    pub fn saved_message(&mut self, server_version: u64, store_version: u64) -> String {
+        self.server_version = self.server_version.max(Some(server_version));
+        self.message(Message::Saved {
+            server_version,
+            store_version,
+        })
     }
 
     /// The `handoff` message to post when this tab closes the diagram with change sets it
