@@ -290,11 +290,11 @@ fn every_commit_is_a_link_of_the_hash_chain() {
     );
     let first = move_commit(&store, &id, "a", 1);
     let committed = block_on(store.commit(&first)).unwrap();
-    let expected = ChainHash::start(0).next(1, "tab-a", &first.changes);
+    let expected = ChainHash::start(0).next(1, "tab-a", &first.changes, &[]);
     assert_eq!(committed.hash, expected);
     let second = move_commit(&store, &id, "a", 2);
     let again = block_on(store.commit(&second)).unwrap();
-    assert_eq!(again.hash, expected.next(2, "tab-a", &second.changes));
+    assert_eq!(again.hash, expected.next(2, "tab-a", &second.changes, &[]));
     let logged: Vec<Option<ChainHash>> = records(&store, &id, 0).iter().map(|r| r.hash).collect();
     assert_eq!(logged, [Some(committed.hash), Some(again.hash)]);
     assert_eq!(block_on(store.load(&id)).unwrap().head_hash, again.hash);
@@ -329,7 +329,7 @@ fn diagrams_and_records_stored_without_hashes_still_read_and_chain_on() {
     let committed = block_on(store.commit(&commit)).unwrap();
     assert_eq!(
         committed.hash,
-        ChainHash::start(2).next(3, "tab-a", &commit.changes)
+        ChainHash::start(2).next(3, "tab-a", &commit.changes, &[])
     );
     assert_eq!(
         block_on(store.load("old")).unwrap().head_hash,

@@ -91,13 +91,17 @@ impl Store {
         changes: Vec<Change>,
         tab: &str,
     ) -> Result<Committed, StoreError> {
-        let commit = Commit::new(DIAGRAM, base, tab, changes);
+        self.write(Commit::new(DIAGRAM, base, tab, changes))
+    }
+
+    fn write(&mut self, commit: Commit) -> Result<Committed, StoreError> {
         let committed = block_on(self.memory.commit(&commit))?;
         self.all.push(CommittedSet {
             version: committed.version,
-            tab_id: tab.into(),
+            tab_id: commit.tab_id,
             changes: commit.changes,
             hash: Some(committed.hash),
+            overrides: commit.overrides,
         });
         Ok(committed)
     }
@@ -116,6 +120,7 @@ impl Store {
                         tab_id: record.tab_id,
                         changes: record.changes,
                         hash: record.hash,
+                        overrides: record.overrides,
                     })
                     .collect(),
             ),
@@ -206,7 +211,9 @@ impl Tab {
                 return false;
             };
             let tab = self.session.config().tab_id.clone();
-            match store.commit(request.base, request.changes, &tab) {
+            let commit = Commit::new(DIAGRAM, request.base, &tab, request.changes)
+                .overriding(request.overrides);
+            match store.write(commit) {
                 Ok(committed) => {
                     let answer = self.session.on_commit_ok(committed.version, committed.hash);
                     if let Some(message) = answer.unwrap() {
@@ -325,7 +332,7 @@ fn store() -> Store {
 /// A `commit` message of `version` as a tab at the previous version (whose chain starts
 /// there) can verify it.
 fn commit_message(session: &SyncSession, version: u64, changes: Vec<Change>) -> String {
-    let hash = ChainHash::start(version - 1).next(version, &session.config().tab_id, &changes);
+    let hash = ChainHash::start(version - 1).next(version, &session.config().tab_id, &changes, &[]);
     session.commit_message(version, changes, hash)
 }
 
@@ -412,7 +419,8 @@ fn next_duplicate_and_older_versions() {
                     version: 5,
                     tab_id: "other".into(),
                     changes: x("5"),
-                    hash: Some(ChainHash::start(4).next(5, "other", &x("5"))),
+                    hash: Some(ChainHash::start(4).next(5, "other", &x("5"), &[])),
+                    overrides: Vec::new(),
                 }
             },
         ]
@@ -557,6 +565,7 @@ fn integrating_out_of_order_is_refused() {
         tab_id: "t".into(),
         changes: x("3"),
         hash: None,
+        overrides: Vec::new(),
     };
     let error = session.integrate(&mut state, set).unwrap_err();
     assert_eq!(error.code(), "SYNC_VERSION_GAP");
@@ -565,6 +574,7 @@ fn integrating_out_of_order_is_refused() {
         tab_id: "t".into(),
         changes: x("1"),
         hash: None,
+        overrides: Vec::new(),
     };
     assert_eq!(session.integrate(&mut state, stale), Ok(None));
     let broken = CommittedSet {
@@ -572,6 +582,7 @@ fn integrating_out_of_order_is_refused() {
         tab_id: "t".into(),
         changes: vec![Change::update("ghost", "data/x", None, Some(json!(1)))],
         hash: None,
+        overrides: Vec::new(),
     };
     let error = session.integrate(&mut state, broken).unwrap_err();
     assert_eq!(error.code(), "CELL_NOT_FOUND");
@@ -1186,6 +1197,68 @@ fn later_wins_keeps_the_later_commit_and_reports_both_values() {
     assert_eq!(a.cells(), store.cells());
     a.commit(&mut store);
     assert_eq!(b.session.status().conflicts, 1);
+}
+
+/// A's label lost to B's later edit: A is told once, with both values, whether it hears
+/// B's commit or reads it from the op log; it is not left for the user to decide.
+#[test]
+fn the_tab_whose_committed_value_lost_is_told_once_with_both_values() {
+    for from_the_log in [false, true] {
+        let (store, mut a, b) = same_label(ConflictPolicy::LaterWins);
+        let mut message: Value = serde_json::from_str(&b.outbox[0]).unwrap();
+        if from_the_log {
+            for field in ["changes", "hash", "overrides"] {
+                message.as_object_mut().unwrap().remove(field);
+            }
+        }
+        a.receive(&message.to_string(), &store);
+        let told = a.conflicts();
+        assert_eq!(told.len(), 1, "{told:?}");
+        assert_eq!(
+            serde_json::to_value(&told[0]).unwrap(),
+            json!({ "kind": "samePath", "cellId": "n1", "path": "attrs/text/text",
+                    "local": "from A", "remote": "from B", "resolution": "replaced" })
+        );
+        assert_eq!(a.session.status().conflicts, 1);
+        assert_eq!(a.get("n1", "attrs/text/text"), Some(json!("from B")));
+        // The record carries it, for a tab that reads it later.
+        assert_eq!(store.all[1].overrides[0].tab_id, "A");
+    }
+}
+
+#[test]
+fn a_tab_whose_value_did_not_lose_is_told_nothing() {
+    let mut store = store();
+    let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
+    let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
+    let mut d = Tab::open("D", &store, ConflictPolicy::LaterWins);
+    a.set("n1", "attrs/text/text", json!("from A"));
+    b.set("n1", "attrs/text/text", json!("from B"));
+    a.commit(&mut store);
+    b.commit(&mut store); // B's value replaces A's
+    deliver(&mut b, &mut d, &store); // D reads both commits from the op log
+    assert_eq!(d.get("n1", "attrs/text/text"), Some(json!("from B")));
+    assert!(d.conflicts().is_empty(), "{:?}", d.conflicts());
+    assert_eq!(d.cells(), store.cells());
+}
+
+#[test]
+fn an_override_is_not_claimed_once_the_winning_change_is_gone() {
+    let mut store = store();
+    let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
+    let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
+    a.set("n1", "data/x", json!("from A"));
+    b.set("n1", "data/x", json!("from B"));
+    a.commit(&mut store);
+    b.receive(&a.outbox[0], &store); // B wins under its pending edit…
+    b.set("n2", "data/x", json!("unrelated"));
+    b.session.record_local(Vec::new());
+    // …then puts A's value back before committing.
+    b.set("n1", "data/x", json!("from A"));
+    b.commit(&mut store);
+    deliver(&mut b, &mut a, &store);
+    assert!(a.conflicts().is_empty(), "{:?}", a.conflicts());
+    assert_eq!(a.cells(), store.cells());
 }
 
 #[test]

@@ -15,7 +15,8 @@ use diagram_state::core::model::{cell_id, Change};
 use diagram_state::core::path::checked_segments;
 use diagram_state::core::storage::ChainHash;
 use diagram_state::core::sync::{
-    decode_message, Envelope, Expect, IgnoredReason, Message, MAX_MESSAGE_BYTES, PROTOCOL_VERSION,
+    decode_message, ConflictKind, Envelope, Expect, IgnoredReason, Message, Override,
+    MAX_MESSAGE_BYTES, PROTOCOL_VERSION,
 };
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -47,18 +48,44 @@ fn change() -> impl Strategy<Value = Change> {
     ]
 }
 
+fn overridden() -> impl Strategy<Value = Override> {
+    let kind = prop::sample::select(vec![
+        ConflictKind::SamePath,
+        ConflictKind::AddedTwice,
+        ConflictKind::RemovedRemotely,
+    ]);
+    (
+        kind,
+        prop::sample::select(vec!["n1", "ü"]),
+        prop::option::of(Just("position/x".to_owned())),
+        prop::option::of(gen::value(1, 2)),
+        prop::option::of(gen::value(1, 2)),
+        gen::text(),
+    )
+        .prop_map(|(kind, cell, path, replaced, value, tab_id)| Override {
+            kind,
+            cell_id: cell.into(),
+            path,
+            replaced,
+            value,
+            tab_id,
+        })
+}
+
 fn envelope() -> impl Strategy<Value = Envelope> {
     let message = prop_oneof![
         3 => (
             prop::option::of(prop::collection::vec(change(), 0..4)),
             prop::option::of(any::<u64>()),
+            prop::collection::vec(overridden(), 0..2),
         )
-            .prop_map(|(changes, hash)| Message::Commit {
-                // A hash travels only with the changes it is the hash of.
+            .prop_map(|(changes, hash, overrides)| Message::Commit {
+                // A hash and overrides travel only with the changes they are about.
                 hash: changes
                     .as_ref()
                     .and(hash)
                     .and_then(|hash| ChainHash::parse(&format!("{hash:016x}"))),
+                overrides: if changes.is_some() { overrides } else { Vec::new() },
                 changes,
             }),
         1 => Just(Message::Hello),
@@ -147,6 +174,18 @@ fn well_formed(change: &Change) -> bool {
     }
 }
 
+/// Whether `overrides` is absent, `null`, or an array of override objects.
+fn overrides_fine(overrides: Option<&Value>) -> bool {
+    match overrides {
+        None | Some(Value::Null) => true,
+        Some(Value::Array(items)) => {
+            items.iter().all(Value::is_object)
+                && serde_json::from_value::<Vec<Override>>(Value::Array(items.clone())).is_ok()
+        }
+        Some(_) => false,
+    }
+}
+
 /// Whether a JSON value is an array of change objects that could each apply.
 fn change_list(changes: &Value) -> bool {
     changes.as_array().is_some_and(|items| {
@@ -187,7 +226,7 @@ fn body_is_malformed(value: &Value) -> bool {
         Some(Value::String(text)) => ChainHash::parse(text).is_none(),
         Some(_) => true,
     };
-    if kind == "commit" && bad_hash {
+    if kind == "commit" && (bad_hash || !overrides_fine(value.get("overrides"))) {
         return true;
     }
     match (kind, value.get("changes")) {
@@ -271,7 +310,12 @@ pub fn check(case: &Value) -> Verdict {
         value["type"] == kind_of(&envelope.message),
         "type changed: {envelope:?}"
     );
-    if let Message::Commit { changes, hash } = &envelope.message {
+    if let Message::Commit {
+        changes,
+        hash,
+        overrides,
+    } = &envelope.message
+    {
         let sent: Option<Vec<Change>> = value
             .get("changes")
             .filter(|changes| !changes.is_null())
@@ -285,16 +329,23 @@ pub fn check(case: &Value) -> Verdict {
             .and_then(Value::as_str)
             .and_then(ChainHash::parse);
         ensure!(*hash == sent_hash, "hash differs from the text's: {hash:?}");
+        let sent_overrides: Vec<Override> = value
+            .get("overrides")
+            .filter(|overrides| !overrides.is_null())
+            .and_then(|overrides| serde_json::from_value(overrides.clone()).ok())
+            .unwrap_or_default();
+        ensure!(
+            *overrides == sent_overrides,
+            "overrides differ from the text's: {overrides:?}"
+        );
     }
-    // The encoder leaves out a hash without changes (there is nothing to check it against).
+    // The encoder leaves out a hash and overrides without changes (they are about them).
     let envelope = match envelope.message {
-        Message::Commit {
-            changes: None,
-            hash: Some(_),
-        } => Envelope {
+        Message::Commit { changes: None, .. } => Envelope {
             message: Message::Commit {
                 changes: None,
                 hash: None,
+                overrides: Vec::new(),
             },
             ..envelope
         },
@@ -313,6 +364,7 @@ pub fn check(case: &Value) -> Verdict {
             _ => Message::Commit {
                 changes: None,
                 hash: None,
+                overrides: Vec::new(),
             },
         },
         ..envelope.clone()
@@ -336,6 +388,7 @@ pub fn check(case: &Value) -> Verdict {
         if let Some(fields) = slim_sent.as_object_mut() {
             fields.remove("changes");
             fields.remove("hash");
+            fields.remove("overrides");
             if sent["type"] == "handoff" {
                 fields.insert("inFlight".into(), json!(0));
                 fields.insert("sets".into(), json!([]));
@@ -370,6 +423,7 @@ fn sent_was_refused(case: &Value, reason: IgnoredReason) -> Verdict {
             || (sent["serverVersion"].is_u64() && sent["storeVersion"].is_u64());
         let changes_fine = hash_fine
             && saved_fine
+            && overrides_fine(sent.get("overrides"))
             && sent.get("changes").is_none_or(change_list)
             && sent["sets"]
                 .as_array()

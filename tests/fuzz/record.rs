@@ -165,6 +165,7 @@ fn oplog_record() -> impl Strategy<Value = Value> {
                 changes,
                 // Records written before hashes existed have none.
                 hash: hash.and_then(|hash| ChainHash::parse(&format!("{hash:016x}"))),
+                overrides: Vec::new(),
             };
             let text = record.encode().unwrap_or_default();
             json!({ "kind": "oplog", "text": text, "version": version, "written": true })

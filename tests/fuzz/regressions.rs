@@ -81,6 +81,7 @@ fn stored_numbers_come_back_exactly() {
             committed_at: x,
             changes: vec![],
             hash: None,
+            overrides: Vec::new(),
         };
         let decoded = OplogRecord::decode(&oplog.encode().unwrap(), "d1", Some(1)).unwrap();
         assert_eq!(decoded.committed_at, x, "{x:e}");

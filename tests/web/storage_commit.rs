@@ -85,7 +85,7 @@ async fn a_commit_adds_updates_and_deletes_cells_together() {
     assert_eq!(committed.version, 1);
     assert_eq!(
         committed.hash,
-        ChainHash::start(0).next(1, "tab", &commit.changes)
+        ChainHash::start(0).next(1, "tab", &commit.changes, &[])
     );
     let loaded = bounded("load", store.load(&id)).await.expect("loads");
     let ids: Vec<&str> = loaded

@@ -2,76 +2,25 @@
 //! and IndexedDB: two `DiagramState`s of one page on one diagram (each its own tab id and
 //! BroadcastChannel), one disposed or hidden right after an edit.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use diagram_state::bindings::diagram_state::DiagramStateJs;
 use diagram_state::bindings::local_diagrams::LocalDiagrams;
 use diagram_state::core::storage::{DiagramStore, OplogSince};
 use diagram_state::platform::broadcast::{BroadcastTransport, Incoming};
 use serde_json::{json, Value};
-use std::cell::RefCell;
-use std::rc::Rc;
-use wasm_bindgen::convert::TryFromJsValue;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-use crate::storage_support::{
-    bounded, delete_database, js, json_of, node, open_store, unique_name, STEP_MS,
+use crate::storage_support::{bounded, delete_database, json_of, open_store};
+use crate::sync_pages::{
+    directory, label, open_tab, rename, status, two_tabs, until, until_microtask,
 };
-use crate::support::within;
 use crate::sync_support::sleep;
 
-/// Polls `done` every few milliseconds; fails the test after 3 s.
-async fn until(what: &str, done: impl Fn() -> bool) {
-    for _ in 0..300 {
-        if done() {
-            return;
-        }
-        sleep(10).await;
-    }
-    panic!("timed out waiting for {what}");
-}
-
-/// Waits microtask by microtask (no timer: the state of interest lasts less than one)
-/// until `done` holds; fails the test after many.
-async fn until_microtask(what: &str, done: impl Fn() -> bool) {
-    for _ in 0..1000 {
-        if done() {
-            return;
-        }
-        let tick = js_sys::Promise::resolve(&JsValue::NULL);
-        let _ = wasm_bindgen_futures::JsFuture::from(tick).await;
-    }
-    panic!("never saw {what}");
-}
-
-async fn open_tab(diagrams: &LocalDiagrams, id: &str) -> DiagramStateJs {
-    let opened = within(
-        STEP_MS,
-        "openDiagram",
-        diagrams.open_diagram(id.into(), JsValue::UNDEFINED),
-    )
-    .await
-    .expect("opens");
-    DiagramStateJs::try_from_js_value(opened).expect("a DiagramState")
-}
-
-fn status(tab: &DiagramStateJs) -> Value {
-    json_of(&tab.sync_status().expect("status"))
-}
-
-fn label(tab: &DiagramStateJs) -> Value {
-    let cells = json_of(&tab.cells().expect("cells"));
-    cells[0]["attrs"]["text"]["text"].clone()
-}
-
-fn rename(tab: &DiagramStateJs, to: &str) {
-    let event = json!({ "type": "changed", "id": "n1", "key": "attrs",
-                        "previous": { "text": { "text": "n1" } }, "current": { "text": { "text": to } } });
-    tab.handle_event(js(&event), JsValue::UNDEFINED)
-        .expect("the edit applies");
-}
-
 /// A directory with one diagram (node `n1`) and two tabs on it that know each other.
-async fn two_tabs(
+async fn two_tabs_on(
     topic: &str,
 ) -> (
     String,
@@ -80,29 +29,8 @@ async fn two_tabs(
     DiagramStateJs,
     DiagramStateJs,
 ) {
-    let name = unique_name(topic);
-    let opened = within(
-        STEP_MS,
-        "LocalDiagrams.open",
-        LocalDiagrams::open(js(&json!({ "dbName": name }))),
-    )
-    .await
-    .expect("opens");
-    let diagrams = LocalDiagrams::try_from_js_value(opened).expect("a LocalDiagrams");
-    let created = within(
-        STEP_MS,
-        "create",
-        diagrams.create(js(&json!({ "name": "Flow", "cells": [node("n1", 0)] }))),
-    )
-    .await
-    .expect("created");
-    let id = json_of(&created)["id"].as_str().expect("an id").to_owned();
-    let a = open_tab(&diagrams, &id).await;
-    let b = open_tab(&diagrams, &id).await;
-    until("the tabs to know each other", || {
-        status(&a)["peers"] == 1 && status(&b)["peers"] == 1
-    })
-    .await;
+    let (name, diagrams, id) = directory(topic, "local").await;
+    let (a, b) = two_tabs(&diagrams, &id).await;
     (name, id, diagrams, a, b)
 }
 
@@ -123,7 +51,7 @@ async fn stored(name: &str, id: &str) -> (u64, Value, Vec<String>) {
 
 #[wasm_bindgen_test]
 async fn a_tab_disposed_with_an_uncommitted_edit_hands_it_to_the_tab_that_stays() {
-    let (name, id, diagrams, a, b) = two_tabs("handoff-pending").await;
+    let (name, id, diagrams, a, b) = two_tabs_on("handoff-pending").await;
     rename(&a, "renamed");
     // Closed at once: its commit never started.
     a.dispose();
@@ -142,7 +70,7 @@ async fn a_tab_disposed_with_an_uncommitted_edit_hands_it_to_the_tab_that_stays(
         json_of(&b.history_state().expect("history"))["canUndo"],
         false
     );
-    let reopened = open_tab(&diagrams, &id).await;
+    let reopened = open_tab(&diagrams, &id, JsValue::UNDEFINED).await;
     assert_eq!(label(&reopened), "renamed");
     for tab in [b, reopened] {
         tab.dispose();
@@ -153,7 +81,7 @@ async fn a_tab_disposed_with_an_uncommitted_edit_hands_it_to_the_tab_that_stays(
 
 #[wasm_bindgen_test]
 async fn a_tab_disposed_with_a_commit_in_flight_is_committed_once_and_shown() {
-    let (name, id, diagrams, a, b) = two_tabs("handoff-flight").await;
+    let (name, id, diagrams, a, b) = two_tabs_on("handoff-flight").await;
     let a_id = status(&a)["tabId"].as_str().unwrap_or_default().to_owned();
     rename(&a, "renamed");
     until_microtask("the commit in flight", || status(&a)["committing"] == true).await;
@@ -175,7 +103,7 @@ async fn a_tab_disposed_with_a_commit_in_flight_is_committed_once_and_shown() {
 
 #[wasm_bindgen_test]
 async fn pagehide_posts_the_hand_off_then_bye() {
-    let (name, id, diagrams, a, b) = two_tabs("handoff-pagehide").await;
+    let (name, id, diagrams, a, b) = two_tabs_on("handoff-pagehide").await;
     let heard: Rc<RefCell<Vec<Value>>> = Rc::default();
     let listener = {
         let heard = Rc::clone(&heard);

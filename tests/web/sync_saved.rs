@@ -4,26 +4,14 @@
 //! `409` after a hand-over).
 
 use diagram_state::bindings::diagram_state::DiagramStateJs;
-use diagram_state::bindings::local_diagrams::LocalDiagrams;
 use js_sys::{Function, Object, Reflect};
 use serde_json::{json, Value};
-use wasm_bindgen::convert::TryFromJsValue;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-use crate::storage_support::{delete_database, js, json_of, node, unique_name, STEP_MS};
+use crate::storage_support::{delete_database, js, json_of, STEP_MS};
 use crate::support::within;
-use crate::sync_support::sleep;
-
-async fn until(what: &str, done: impl Fn() -> bool) {
-    for _ in 0..300 {
-        if done() {
-            return;
-        }
-        sleep(10).await;
-    }
-    panic!("timed out waiting for {what}");
-}
+use crate::sync_pages::{directory, open_tab, until};
 
 /// `openDiagram` options with auto-save through a server that answers version 7 after a
 /// moment (by then the edit is committed to the store).
@@ -43,19 +31,8 @@ fn autosaving() -> JsValue {
     options.into()
 }
 
-async fn open_tab(diagrams: &LocalDiagrams, id: &str) -> DiagramStateJs {
-    let opened = within(
-        STEP_MS,
-        "openDiagram",
-        diagrams.open_diagram(id.into(), autosaving()),
-    )
-    .await
-    .expect("opens");
-    DiagramStateJs::try_from_js_value(opened).expect("a DiagramState")
-}
-
 fn sync(tab: &DiagramStateJs) -> Value {
-    json_of(&tab.sync_status().expect("status"))
+    crate::sync_pages::status(tab)
 }
 
 fn save(tab: &DiagramStateJs) -> Value {
@@ -64,27 +41,9 @@ fn save(tab: &DiagramStateJs) -> Value {
 
 #[wasm_bindgen_test]
 async fn a_save_of_the_leading_tab_moves_the_other_tabs_and_the_directory_entry() {
-    let name = unique_name("saved");
-    let opened = within(
-        STEP_MS,
-        "LocalDiagrams.open",
-        LocalDiagrams::open(js(&json!({ "dbName": name }))),
-    )
-    .await
-    .expect("opens");
-    let diagrams = LocalDiagrams::try_from_js_value(opened).expect("a LocalDiagrams");
-    let created = within(
-        STEP_MS,
-        "create",
-        diagrams.create(js(
-            &json!({ "name": "Flow", "storageType": "public", "cells": [node("n1", 0)] }),
-        )),
-    )
-    .await
-    .expect("created");
-    let id = json_of(&created)["id"].as_str().expect("an id").to_owned();
-    let first = open_tab(&diagrams, &id).await;
-    let second = open_tab(&diagrams, &id).await;
+    let (name, diagrams, id) = directory("saved", "public").await;
+    let first = open_tab(&diagrams, &id, autosaving()).await;
+    let second = open_tab(&diagrams, &id, autosaving()).await;
     until("one tab to lead", || {
         sync(&first)["leader"] == true || sync(&second)["leader"] == true
     })

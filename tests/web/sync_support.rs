@@ -100,12 +100,13 @@ impl Store {
             .apply_all(changes.clone())
             .expect("commit applies");
         let version = self.version();
-        self.head = self.head.next(version, tab, &changes);
+        self.head = self.head.next(version, tab, &changes, &[]);
         self.log.push(CommittedSet {
             version,
             tab_id: tab.into(),
             changes,
             hash: Some(self.head),
+            overrides: Vec::new(),
         });
         Ok((version, self.head))
     }

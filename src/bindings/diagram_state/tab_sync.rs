@@ -432,12 +432,15 @@ async fn commit_pending(weak: Weak<Inner>) {
         let Some(link) = inner.link() else { return };
         let commit = inner.with_sync(|sync, _| {
             let request = sync.next_commit()?;
-            Some(Commit::new(
-                &link.diagram_id,
-                request.base,
-                &link.tab_id,
-                request.changes,
-            ))
+            Some(
+                Commit::new(
+                    &link.diagram_id,
+                    request.base,
+                    &link.tab_id,
+                    request.changes,
+                )
+                .overriding(request.overrides),
+            )
         });
         let Some(Some(commit)) = commit else { return };
         inner.emit_sync();
@@ -520,6 +523,7 @@ async fn read_oplog(link: &Link, after: u64) -> Option<Vec<CommittedSet>> {
                     tab_id: record.tab_id,
                     changes: record.changes,
                     hash: record.hash,
+                    overrides: record.overrides,
                 })
                 .collect(),
         ),

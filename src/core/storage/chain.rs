@@ -5,7 +5,8 @@
 //!
 //! `H` is FNV-1a (64 bits) over a canonical byte form: the previous hash and the version
 //! as 8 little-endian bytes each, the tab id's length (8 bytes) and its UTF-8 bytes, then
-//! the changes as compact JSON. `serde_json` writes object keys sorted (this crate does not
+//! the changes as compact JSON, then, only when the commit overrode other tabs' values,
+//! the byte `0` and the [`Override`]s as compact JSON. `serde_json` writes object keys sorted (this crate does not
 //! enable its `preserve_order` feature, and a test below fails if anything does), and a
 //! number read from JSON writes back as the same text, so the form only depends on the
 //! values, not on how they travelled. FNV is a checksum, not a signature: it recognises
@@ -21,6 +22,7 @@ use std::io;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::core::model::Change;
+use crate::core::sync::Override;
 
 const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
 const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
@@ -35,9 +37,9 @@ const FNV_PRIME: u64 = 0x0000_0100_0000_01b3;
 ///
 /// let changes = [Change::update("n1", "position/x", Some(json!(1)), Some(json!(2)))];
 /// let head = ChainHash::start(4);
-/// let next = head.next(5, "tab-a", &changes);
-/// assert_eq!(next, head.next(5, "tab-a", &changes));
-/// assert_ne!(next, head.next(6, "tab-a", &changes)); // a replay under another version
+/// let next = head.next(5, "tab-a", &changes, &[]);
+/// assert_eq!(next, head.next(5, "tab-a", &changes, &[]));
+/// assert_ne!(next, head.next(6, "tab-a", &changes, &[])); // a replay under another version
 /// assert_eq!(ChainHash::parse(&next.to_string()), Some(next));
 /// ```
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
@@ -55,8 +57,14 @@ impl ChainHash {
     }
 
     /// The hash of the commit that follows this one: `version` committed by `tab_id` with
-    /// `changes`.
-    pub fn next(self, version: u64, tab_id: &str, changes: &[Change]) -> Self {
+    /// `changes`, overriding other tabs' values as `overrides` say.
+    pub fn next(
+        self,
+        version: u64,
+        tab_id: &str,
+        changes: &[Change],
+        overrides: &[Override],
+    ) -> Self {
         let mut hasher = Fnv(FNV_OFFSET);
         hasher.bytes(&self.0.to_le_bytes());
         hasher.bytes(&version.to_le_bytes());
@@ -65,6 +73,10 @@ impl ChainHash {
         // Writing into the hasher cannot fail, and a change always serializes (its values
         // are JSON values); were it to fail, the hash would just not match anyone's.
         let _ = serde_json::to_writer(&mut hasher, changes);
+        if !overrides.is_empty() {
+            hasher.bytes(&[0]);
+            let _ = serde_json::to_writer(&mut hasher, overrides);
+        }
         Self(hasher.0)
     }
 
@@ -153,12 +165,12 @@ mod tests {
         )
         .unwrap();
         let head = ChainHash::start(0);
-        let one = head.next(1, "t", std::slice::from_ref(&sorted));
-        assert_eq!(one, head.next(1, "t", &[shuffled]));
+        let one = head.next(1, "t", std::slice::from_ref(&sorted), &[]);
+        assert_eq!(one, head.next(1, "t", &[shuffled], &[]));
         // Through a message (JSON text) and back.
         let text = serde_json::to_string(&[sorted]).unwrap();
         let travelled: Vec<Change> = serde_json::from_str(&text).unwrap();
-        assert_eq!(one, head.next(1, "t", &travelled));
+        assert_eq!(one, head.next(1, "t", &travelled, &[]));
     }
 
     #[test]
@@ -166,11 +178,16 @@ mod tests {
         let changes = [Change::update("n1", "data/x", None, Some(json!("a")))];
         let other = [Change::update("n1", "data/x", None, Some(json!("b")))];
         let head = ChainHash::start(3);
-        let base = head.next(4, "t", &changes);
-        assert_ne!(base, ChainHash::start(4).next(4, "t", &changes));
-        assert_ne!(base, head.next(5, "t", &changes));
-        assert_ne!(base, head.next(4, "u", &changes));
-        assert_ne!(base, head.next(4, "t", &other));
+        let base = head.next(4, "t", &changes, &[]);
+        assert_ne!(base, ChainHash::start(4).next(4, "t", &changes, &[]));
+        assert_ne!(base, head.next(5, "t", &changes, &[]));
+        assert_ne!(base, head.next(4, "u", &changes, &[]));
+        assert_ne!(base, head.next(4, "t", &other, &[]));
+        let overridden: Override = serde_json::from_value(json!({
+            "kind": "samePath", "cellId": "n1", "path": "data/x", "replaced": "b", "value": "a", "tabId": "u"
+        }))
+        .unwrap();
+        assert_ne!(base, head.next(4, "t", &changes, &[overridden]));
         assert_ne!(ChainHash::start(3), ChainHash::start(4));
     }
 

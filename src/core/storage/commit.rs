@@ -23,6 +23,7 @@ use super::error::StoreError;
 use super::records::{CellRecord, OplogRecord};
 use crate::core::clock::Millis;
 use crate::core::model::{cell_id, Change, Diagram, ModelError, SharedCell};
+use crate::core::sync::Override;
 
 /// One set of changes to commit, made on top of `base_version`.
 ///
@@ -47,6 +48,9 @@ pub struct Commit {
     /// The changes as the tab applied them, in order: recorded in the op log for other tabs
     /// and applied to the stored cells.
     pub changes: Vec<Change>,
+    /// The values of other tabs these changes replaced (recorded in the op log, so those
+    /// tabs are told).
+    pub overrides: Vec<Override>,
 }
 
 /// What the store answers to a commit it wrote: the new version and its link of the hash
@@ -84,7 +88,23 @@ impl Commit {
             base_version,
             tab_id: tab_id.to_owned(),
             changes,
+            overrides: Vec::new(),
         }
+    }
+
+    /// The same commit, recording that it replaced these values of other tabs.
+    pub fn overriding(self, overrides: Vec<Override>) -> Self {
+        Self { overrides, ..self }
+    }
+
+    /// The hash this commit gets when it follows `head`.
+    pub fn link(&self, head: ChainHash) -> Result<ChainHash, StoreError> {
+        Ok(head.next(
+            self.new_version()?,
+            &self.tab_id,
+            &self.changes,
+            &self.overrides,
+        ))
     }
 
     /// The version this commit produces.
@@ -180,6 +200,7 @@ impl Commit {
             committed_at: now,
             changes: self.changes.clone(),
             hash: Some(hash),
+            overrides: self.overrides.clone(),
         })
     }
 }

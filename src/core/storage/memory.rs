@@ -349,7 +349,7 @@ impl DiagramStore for MemoryStore {
             );
         }
         let writes = commit.writes(stored, &mut record.next_order)?;
-        let hash = record.head().next(version, &commit.tab_id, &commit.changes);
+        let hash = commit.link(record.head())?;
         let oplog_record = commit.oplog_record(now, hash)?;
         // Every check has passed: from here on the commit is written as a whole.
         let cells = data.cells.entry(id.to_owned()).or_default();

@@ -134,6 +134,7 @@ mod tests {
             committed_at: 0.0,
             changes: Vec::new(),
             hash: None,
+            overrides: Vec::new(),
         })
     }
 

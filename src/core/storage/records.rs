@@ -23,6 +23,7 @@ use super::error::StoreError;
 use crate::core::clock::Millis;
 use crate::core::model::serde_forms::{objects, Object};
 use crate::core::model::{cell_id, Change, SharedCell};
+use crate::core::sync::Override;
 
 /// Fields of a directory record that are not entry fields but known to this version.
 const NEXT_ORDER: &str = "nextOrder";
@@ -330,9 +331,12 @@ pub struct OplogRecord {
     /// The changes, as applied (each an object: see [`Object`]).
     #[serde(deserialize_with = "objects")]
     pub changes: Vec<Change>,
-    /// The chain link: `H(previous link, version, tabId, changes)`.
+    /// The chain link: `H(previous link, version, tabId, changes[, overrides])`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<ChainHash>,
+    /// The values of other tabs this commit replaced (absent when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<Override>,
 }
 
 impl OplogRecord {
@@ -462,6 +466,7 @@ mod tests {
             committed_at: 0.0,
             changes: vec![Change::add(json!({ "id": "n" }))],
             hash: Some(ChainHash::start(1)),
+            overrides: Vec::new(),
         };
         let text = record.encode().unwrap();
         assert_eq!(OplogRecord::decode(&text, "d1", Some(2)).unwrap(), record);

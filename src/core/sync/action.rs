@@ -3,11 +3,13 @@
 use serde::{Deserialize, Serialize};
 
 use super::ignored::IgnoredReason;
+use super::overrides::Override;
 use crate::core::model::Change;
 use crate::core::storage::ChainHash;
 
 /// One committed version of the diagram: what the store's op log holds per version, and
-/// what a `commit` message carries. Serialized as `{ version, tabId, changes, hash? }`.
+/// what a `commit` message carries. Serialized as `{ version, tabId, changes, hash?,
+/// overrides? }`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CommittedSet {
@@ -21,6 +23,9 @@ pub struct CommittedSet {
     /// chain then goes on from [`ChainHash::start`] of `version`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hash: Option<ChainHash>,
+    /// The values of other tabs it replaced.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<Override>,
 }
 
 impl CommittedSet {
@@ -31,7 +36,8 @@ impl CommittedSet {
 }
 
 /// A commit to make: write `changes` to the store if its version is still `base`, as
-/// version `base + 1` (one transaction). Serialized as `{ base, changes, sets }`.
+/// version `base + 1` (one transaction), recording `overrides`. Serialized as
+/// `{ base, changes, sets, overrides }`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct CommitRequest {
@@ -41,6 +47,8 @@ pub struct CommitRequest {
     pub changes: Vec<Change>,
     /// How many pending change sets they came from.
     pub sets: usize,
+    /// The values of other tabs the changes replace (conflicts this tab won).
+    pub overrides: Vec<Override>,
 }
 
 /// The change sets a closing tab could not commit, handed to the tabs that stay (a
@@ -156,6 +164,7 @@ mod tests {
                 tab_id: "t".into(),
                 changes: Vec::new(),
                 hash: None,
+                overrides: Vec::new(),
             },
         };
         assert_eq!(

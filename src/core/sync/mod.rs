@@ -8,7 +8,9 @@
 //! gap from the op log, and reloads from the store when the log cannot fill it. A commit
 //! that finds a newer stored version (`STALE_VERSION`) integrates the newer versions under
 //! its pending changes and commits again. Only the same path changed on both sides is a
-//! conflict, settled by a [`ConflictPolicy`] and reported (see [`merge`] for every case).
+//! conflict, settled by a [`ConflictPolicy`] and reported (see [`merge`] for every case);
+//! a commit that replaced another tab's committed value carries an [`Override`], so that
+//! tab is told too.
 //!
 //! - [`protocol`]: the messages as data and their decoder;
 //! - [`SyncSession`]: one tab's sans-IO session (versions, pending sets, peers, counters);
@@ -25,6 +27,7 @@ mod error;
 mod ignored;
 pub(crate) mod journal;
 pub mod merge;
+mod overrides;
 pub mod protocol;
 mod session;
 mod status;
@@ -35,6 +38,7 @@ pub use election::{HeartbeatElection, HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT};
 pub use error::SyncError;
 pub use ignored::{IgnoredCounts, IgnoredReason};
 pub use merge::{paths_overlap, Conflict, ConflictKind, ConflictPolicy, Resolution};
+pub use overrides::Override;
 pub use protocol::{
     decode_message, Envelope, Expect, Message, MAX_MESSAGE_BYTES, PROTOCOL_VERSION,
 };

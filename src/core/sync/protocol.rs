@@ -28,6 +28,8 @@ use crate::core::model::{cell_id, Change};
 use crate::core::path::checked_segments;
 use crate::core::storage::ChainHash;
 
+use super::overrides::Override;
+
 /// The protocol version this build speaks. A message with another `protocol` is ignored
 /// (counted as `wrongProtocol`); bump it whenever the message shapes change incompatibly.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -71,6 +73,10 @@ pub enum Message {
         /// changes are (there is nothing to check it against).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         hash: Option<ChainHash>,
+        /// The values of other tabs the commit replaced (absent when none, and when the
+        /// changes are).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        overrides: Vec<Override>,
     },
     /// A tab opened the diagram; receivers answer with `here`.
     Hello,
@@ -212,6 +218,7 @@ pub fn decode_message(text: &str, expect: Expect<'_>) -> Result<Envelope, Ignore
         "commit" => Message::Commit {
             changes: commit_changes(object.get("changes"))?,
             hash: commit_hash(object.get("hash"))?,
+            overrides: commit_overrides(object.get("overrides"))?,
         },
         "hello" => Message::Hello,
         "here" => Message::Here,
@@ -279,6 +286,17 @@ fn handoff(object: &Map<String, Value>) -> Result<Message, IgnoredReason> {
     Ok(Message::Handoff { in_flight, sets })
 }
 
+/// The `overrides` of a commit: absent or `null`, or an array of override objects.
+fn commit_overrides(overrides: Option<&Value>) -> Result<Vec<Override>, IgnoredReason> {
+    match overrides {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(items)) if items.iter().all(Value::is_object) => {
+            serde_json::from_value(Value::Array(items.clone())).map_err(|_| IgnoredReason::Garbled)
+        }
+        Some(_) => Err(IgnoredReason::Garbled),
+    }
+}
+
 /// The `hash` of a commit: absent or `null`, or 16 hex digits.
 fn commit_hash(hash: Option<&Value>) -> Result<Option<ChainHash>, IgnoredReason> {
     match hash {
@@ -330,6 +348,10 @@ mod tests {
                 Some(json!(1)),
             )]),
             hash: Some(ChainHash::start(3)),
+            overrides: vec![serde_json::from_value(json!({
+                "kind": "samePath", "cellId": "n1", "path": "position/x", "replaced": 0, "tabId": "t1"
+            }))
+            .unwrap()],
         };
         let handoff = Message::Handoff {
             in_flight: 1,
@@ -371,6 +393,7 @@ mod tests {
         let text = envelope(Message::Commit {
             changes: Some(vec![big]),
             hash: Some(ChainHash::start(3)),
+            overrides: Vec::new(),
         })
         .encode(400);
         assert!(text.len() < 400);
@@ -379,7 +402,8 @@ mod tests {
             decoded.message,
             Message::Commit {
                 changes: None,
-                hash: None
+                hash: None,
+                overrides: Vec::new(),
             }
         );
         assert_eq!(decoded.version, 4);
@@ -466,6 +490,10 @@ mod tests {
             ),
             (
                 with("serverVersion", json!(3)).replace("hello", "saved"),
+                IgnoredReason::Garbled,
+            ),
+            (
+                with("overrides", json!([{ "cellId": "n1" }])).replace("hello", "commit"),
                 IgnoredReason::Garbled,
             ),
         ];

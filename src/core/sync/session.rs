@@ -9,6 +9,7 @@ use super::adopt::{adopt_sets, Adoption};
 use super::error::SyncError;
 use super::ignored::{IgnoredCounts, IgnoredReason};
 use super::merge::ConflictPolicy;
+use super::overrides::Override;
 use super::protocol::PROTOCOL_VERSION;
 use super::protocol::{decode_message, Envelope, Expect, Message, MAX_MESSAGE_BYTES};
 use super::status::SyncStatus;
@@ -57,10 +58,12 @@ struct Peer {
     last_seen: Millis,
 }
 
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 struct InFlight {
     base: u64,
     sets: usize,
+    /// The values of other tabs this commit replaces.
+    overrides: Vec<Override>,
 }
 
 /// Cross-tab sync for one tab on one diagram, without any I/O.
@@ -104,7 +107,7 @@ struct InFlight {
 /// tab_a.record_local(vec![Change::add(json!({ "id": "n1" }))]);
 /// let request = tab_a.next_commit().unwrap();
 /// assert_eq!(request.base, 0);
-/// let hash = head.next(1, "tab-a", &request.changes);
+/// let hash = head.next(1, "tab-a", &request.changes, &request.overrides);
 /// let message = tab_a.on_commit_ok(1, hash).unwrap().unwrap();
 /// let actions = tab_b.on_message(&message, 10.0);
 /// let Some(Action::Integrate { set }) = actions.into_iter().find(|a| matches!(a, Action::Integrate { .. })) else { panic!() };
@@ -119,6 +122,9 @@ pub struct SyncSession {
     /// The hash chain's link of `committed`.
     head: ChainHash,
     pending: Vec<Vec<Change>>,
+    /// The values of other tabs the pending changes replaced (conflicts won under
+    /// `laterWins`), for the next commit to carry.
+    overrides: Vec<Override>,
     in_flight: Option<InFlight>,
     /// A commit of this tab confirmed through the op log before its answer arrived: its
     /// version and the message still to post.
@@ -151,6 +157,7 @@ impl SyncSession {
             committed,
             head,
             pending: Vec::new(),
+            overrides: Vec::new(),
             in_flight: None,
             unposted: None,
             repairing: None,
@@ -205,6 +212,7 @@ impl SyncSession {
         self.committed = committed;
         self.head = head;
         self.pending.clear();
+        self.overrides.clear();
         self.in_flight = None;
         self.unposted = None;
         self.repairing = None;
@@ -219,21 +227,29 @@ impl SyncSession {
         }
     }
 
-    /// The next commit to make: every pending change on top of the committed version, or
-    /// `None` when there is nothing to commit or a commit is already in flight.
+    /// The next commit to make: every pending change on top of the committed version, with
+    /// the values of other tabs they still replace, or `None` when there is nothing to
+    /// commit or a commit is already in flight.
     pub fn next_commit(&mut self) -> Option<CommitRequest> {
         if self.in_flight.is_some() || self.pending.is_empty() {
             return None;
         }
         let sets = self.pending.len();
+        let changes: Vec<Change> = self.pending.iter().flatten().cloned().collect();
+        let overrides: Vec<Override> = std::mem::take(&mut self.overrides)
+            .into_iter()
+            .filter_map(|overridden| overridden.still_in(&changes))
+            .collect();
         self.in_flight = Some(InFlight {
             base: self.committed,
             sets,
+            overrides: overrides.clone(),
         });
         Some(CommitRequest {
             base: self.committed,
-            changes: self.pending.iter().flatten().cloned().collect(),
+            changes,
             sets,
+            overrides,
         })
     }
 
@@ -251,11 +267,11 @@ impl SyncSession {
                 Ok(Some(self.confirm(flight, version, hash)))
             }
             Some(flight) => {
+                let base = flight.base;
                 self.in_flight = Some(flight);
                 Err(SyncError::OutOfStep {
                     detail: format!(
-                        "a commit on version {} was answered with version {version}",
-                        flight.base
+                        "a commit on version {base} was answered with version {version}"
                     ),
                 })
             }
@@ -282,7 +298,7 @@ impl SyncSession {
     /// again at once. A store older than the committed version was reset or replaced: the
     /// answer is a `resync`.
     pub fn on_stale(&mut self, stored: u64) -> Vec<Action> {
-        self.in_flight = None;
+        self.take_back_in_flight();
         if stored < self.committed {
             return self.on_oplog_missing();
         }
@@ -301,14 +317,14 @@ impl SyncSession {
     /// reload the diagram (the pending changes are kept, rebased on what is stored, and
     /// committed again).
     pub fn on_out_of_step(&mut self) -> Vec<Action> {
-        self.in_flight = None;
+        self.take_back_in_flight();
         self.on_oplog_missing()
     }
 
     /// The commit failed for another reason (nothing was written): the pending changes
     /// stay, to be committed again later.
     pub fn on_commit_failed(&mut self) {
-        self.in_flight = None;
+        self.take_back_in_flight();
     }
 
     /// Reads one message from the channel. See [`decode_message`] for what is ignored; a
@@ -385,8 +401,9 @@ impl SyncSession {
             Message::Commit {
                 changes: Some(changes),
                 hash: Some(hash),
+                overrides,
             } if version == self.committed + 1
-                && self.head.next(version, &tab_id, &changes) == hash =>
+                && self.head.next(version, &tab_id, &changes, &overrides) == hash =>
             {
                 actions.push(Action::Integrate {
                     set: CommittedSet {
@@ -394,6 +411,7 @@ impl SyncSession {
                         tab_id,
                         changes,
                         hash: Some(hash),
+                        overrides,
                     },
                 })
             }
@@ -577,11 +595,30 @@ impl SyncSession {
             self.unposted = Some((set.version, message));
             return Ok(None);
         }
-        let integration = state.integrate_remote(&self.pending, set.changes, self.config.policy)?;
-        self.in_flight = None;
+        let mut integration =
+            state.integrate_remote(&self.pending, set.changes, self.config.policy)?;
+        self.take_back_in_flight();
         self.pending.clone_from(&integration.pending);
         self.committed = set.version;
         self.head = link;
+        // The conflicts this tab won replace values of that tab: its next commit says so.
+        self.overrides.extend(
+            integration
+                .conflicts
+                .iter()
+                .filter_map(|conflict| Override::of(conflict, &set.tab_id)),
+        );
+        // A value of this tab that that commit replaced: told once, with both values,
+        // unless this tab's own rebase reports that path already.
+        let me = self.config.tab_id.as_str();
+        for overridden in set.overrides.iter().filter(|o| o.tab_id == me) {
+            let reported = integration.conflicts.iter().any(|conflict| {
+                conflict.cell_id == overridden.cell_id && conflict.path == overridden.path
+            });
+            if !reported {
+                integration.conflicts.push(overridden.conflict());
+            }
+        }
         self.conflicts += integration.conflicts.len() as u64;
         if let Some(peer) = self.peers.get_mut(&set.tab_id) {
             peer.version = peer.version.max(set.version);
@@ -608,7 +645,7 @@ impl SyncSession {
         self.pending.clone_from(&integration.pending);
         self.committed = version;
         self.head = head;
-        self.in_flight = None;
+        self.take_back_in_flight();
         self.repairing = None;
         self.conflicts += integration.conflicts.len() as u64;
         Ok(integration)
@@ -661,6 +698,7 @@ impl SyncSession {
         }
         let in_flight = self
             .in_flight
+            .as_ref()
             .map_or(0, |flight| flight.sets.min(self.pending.len()));
         Some(self.message(Message::Handoff {
             in_flight,
@@ -671,11 +709,22 @@ impl SyncSession {
     /// A `commit` message for `changes` committed as `version` with link `hash` (sent
     /// without the changes when they exceed the size cap).
     pub fn commit_message(&self, version: u64, changes: Vec<Change>, hash: ChainHash) -> String {
+        self.commit_message_overriding(version, changes, hash, Vec::new())
+    }
+
+    fn commit_message_overriding(
+        &self,
+        version: u64,
+        changes: Vec<Change>,
+        hash: ChainHash,
+        overrides: Vec<Override>,
+    ) -> String {
         self.envelope(
             version,
             Message::Commit {
                 changes: Some(changes),
                 hash: Some(hash),
+                overrides,
             },
         )
         .encode(self.config.max_message_bytes)
@@ -701,7 +750,17 @@ impl SyncSession {
         let changes: Vec<Change> = self.pending.drain(..sets).flatten().collect();
         self.committed = version;
         self.head = hash;
-        self.commit_message(version, changes, hash)
+        self.commit_message_overriding(version, changes, hash, flight.overrides)
+    }
+
+    /// Forgets the commit in flight (it will not land, or it must be made again); what it
+    /// overrode goes back with the pending changes.
+    fn take_back_in_flight(&mut self) {
+        if let Some(flight) = self.in_flight.take() {
+            let mut overrides = flight.overrides;
+            overrides.append(&mut self.overrides);
+            self.overrides = overrides;
+        }
     }
 
     /// Counts the announced versions beyond `reached` as `unverified`.

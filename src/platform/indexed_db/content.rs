@@ -131,7 +131,7 @@ impl IndexedDbStore {
                 );
             }
             let writes = commit.writes(stored_cells, &mut record.next_order)?;
-            let hash = record.head().next(version, &commit.tab_id, &commit.changes);
+            let hash = commit.link(record.head())?;
             let oplog_text = commit.oplog_record(now, hash)?.encode()?;
             for write in writes {
                 match write {
