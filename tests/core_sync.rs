@@ -18,7 +18,7 @@ use diagram_state::core::storage::{
 };
 use diagram_state::core::sync::{
     Action, Adoption, CommittedSet, ConflictKind, ConflictPolicy, IgnoredReason, Resolution,
-    SessionConfig, SyncError, SyncSession,
+    SessionConfig, SyncError, SyncSession, HERE_INTERVAL, MAX_PEERS, PEER_TIMEOUT, TICK_INTERVAL,
 };
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -1152,6 +1152,117 @@ fn a_save_reaches_the_other_tabs_and_replays_of_older_saves_do_not() {
         reason(third.on_message(&newer, 5.0)),
         Some(IgnoredReason::Older)
     );
+}
+
+// ---- Ghost tabs: heartbeats, silence, floods ----
+
+/// The messages among `actions` that are to be posted.
+fn posts(actions: &[Action]) -> Vec<String> {
+    actions
+        .iter()
+        .filter_map(|action| match action {
+            Action::Post { message } => Some(message.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_tab_gone_without_a_bye_is_forgotten_after_three_heartbeats() {
+    let mut a = session("a", 1);
+    let mut b = session("b", 1);
+    b.on_message(&a.hello_message(), 0.0);
+    let mut now = 0.0;
+    let mut last_heard = 0.0;
+    // Both tick; A's heartbeats reach B, which keeps counting it.
+    while now < 60_000.0 {
+        now += TICK_INTERVAL;
+        for here in posts(&a.tick(now)) {
+            b.on_message(&here, now);
+            last_heard = now;
+        }
+        assert!(b
+            .tick(now)
+            .iter()
+            .all(|action| !matches!(action, Action::PeerLeft { .. })));
+    }
+    assert_eq!(b.status().peers, 1);
+    // A's page is discarded: no bye. B forgets it within three heartbeats and a tick,
+    // and checks the store for a last commit that was never announced.
+    let crashed = last_heard;
+    let left = loop {
+        now += TICK_INTERVAL;
+        let actions = b.tick(now);
+        if actions.contains(&Action::PeerLeft { tab_id: "a".into() }) {
+            break actions;
+        }
+        assert!(now - crashed < 2.0 * PEER_TIMEOUT, "never forgotten");
+    };
+    assert!(now - crashed <= PEER_TIMEOUT + TICK_INTERVAL);
+    assert!(now - crashed > 3.0 * HERE_INTERVAL);
+    assert!(left.contains(&Action::CheckStore { after: 1 }));
+    assert_eq!(b.status().peers, 0);
+}
+
+#[test]
+fn a_heartbeat_is_posted_every_five_seconds() {
+    let mut a = session("a", 1);
+    let mut posted = Vec::new();
+    let mut now = 0.0;
+    while now <= 30_000.0 {
+        if !posts(&a.tick(now)).is_empty() {
+            posted.push(now);
+        }
+        now += TICK_INTERVAL;
+    }
+    assert_eq!(
+        posted,
+        [0.0, 5_000.0, 10_000.0, 15_000.0, 20_000.0, 25_000.0, 30_000.0]
+    );
+}
+
+/// A replaying page floods the channel with `hello`s from fresh tab ids (the demo showed
+/// "887 other tabs"): the count stays bounded, the live tab stays counted, answers are at
+/// most one a second, and the count falls back once the flood stops.
+#[test]
+fn a_flood_of_hellos_from_fresh_tabs_is_bounded() {
+    let mut live = session("live", 1);
+    let mut b = session("b", 1);
+    b.on_message(&live.hello_message(), 0.0);
+    let mut answers = 0;
+    let mut now = 0.0;
+    let mut fresh = 0;
+    while now < 20_000.0 {
+        // 100 forged hellos per tick…
+        for _ in 0..100 {
+            fresh += 1;
+            let ghost = session(&format!("ghost-{fresh}"), 1).hello_message();
+            answers += posts(&b.on_message(&ghost, now)).len();
+        }
+        now += TICK_INTERVAL;
+        // …while a live tab keeps beating.
+        for here in posts(&live.tick(now)) {
+            b.on_message(&here, now);
+        }
+        answers += posts(&b.tick(now)).len();
+        assert!(b.status().peers <= MAX_PEERS);
+        assert!(
+            b.peer_ids().any(|id| id == "live"),
+            "the live tab is pushed out at {now}"
+        );
+    }
+    assert!(answers <= 21, "{answers} answers to 2000 hellos in 20 s");
+    assert_eq!(b.status().resyncs, 0);
+    // The flood stops: the ghosts are forgotten, the live tab stays.
+    let stopped = now;
+    while now < stopped + PEER_TIMEOUT + TICK_INTERVAL {
+        now += TICK_INTERVAL;
+        for here in posts(&live.tick(now)) {
+            b.on_message(&here, now);
+        }
+        b.tick(now);
+    }
+    assert_eq!(b.peer_ids().collect::<Vec<_>>(), ["live"]);
 }
 
 // ---- Conflicts ----

@@ -22,5 +22,6 @@ mod sync_conflicts;
 mod sync_handoff;
 mod sync_leader;
 mod sync_pages;
+mod sync_peers;
 mod sync_saved;
 mod sync_support;

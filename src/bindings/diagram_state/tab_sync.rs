@@ -11,7 +11,7 @@ use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
 use gloo::events::EventListener;
-use gloo::timers::callback::Timeout;
+use gloo::timers::callback::{Interval, Timeout};
 use serde::Serialize;
 use wasm_bindgen_futures::spawn_local;
 
@@ -20,7 +20,7 @@ use crate::core::clock::{Clock, Millis};
 use crate::core::model::Change;
 use crate::core::state::{DiagramState as CoreState, Integration};
 use crate::core::storage::{ChainHash, Commit, DiagramStore, EntryUpdate, OplogSince, StoreError};
-use crate::core::sync::{Action, CommittedSet, Handoff, SyncSession, SyncStatus};
+use crate::core::sync::{Action, CommittedSet, Handoff, SyncSession, SyncStatus, TICK_INTERVAL};
 use crate::platform::broadcast::{BroadcastTransport, Incoming};
 use crate::platform::clock::BrowserClock;
 use crate::platform::indexed_db::LocalStore;
@@ -43,6 +43,8 @@ pub(super) struct Link {
     retry: RefCell<Option<Timeout>>,
     /// A resync asked for while a commit was in flight, run when it settles.
     resync_wanted: Cell<bool>,
+    /// The session's clock: heartbeats and forgetting silent tabs.
+    _ticks: RefCell<Option<Interval>>,
     _listeners: RefCell<Vec<EventListener>>,
 }
 
@@ -81,9 +83,9 @@ pub(super) struct SyncEvent<'a> {
 }
 
 impl Link {
-    /// Starts the link: opens the channel, announces this tab, stands for leader,
-    /// re-announces whenever the page becomes visible again, and hands over what it has not
-    /// committed when the page goes away (`pagehide`).
+    /// Starts the link: opens the channel, starts the session's clock (heartbeats, silent
+    /// tabs), stands for leader, re-announces whenever the page becomes visible again, and
+    /// hands over what it has not committed when the page goes away (`pagehide`).
     pub(super) fn start(
         inner: &Rc<Inner>,
         store: Rc<LocalStore>,
@@ -101,8 +103,16 @@ impl Link {
             failures: Cell::new(0),
             retry: RefCell::new(None),
             resync_wanted: Cell::new(false),
+            _ticks: RefCell::new(None),
             _listeners: RefCell::new(Vec::new()),
         });
+        let weak = Rc::downgrade(inner);
+        link._ticks
+            .replace(Some(Interval::new(TICK_INTERVAL as u32, move || {
+                if let Some(inner) = weak.upgrade() {
+                    inner.tick();
+                }
+            })));
         let weak = Rc::downgrade(inner);
         let transport = BroadcastTransport::open(&link.diagram_id, move |incoming| {
             on_incoming(&weak, incoming);
@@ -228,6 +238,30 @@ impl Inner {
     pub(super) fn saved_store_version(&self) -> u64 {
         self.with_sync(|sync, _| sync.committed_version())
             .unwrap_or(0)
+    }
+
+    /// One tick of the session's clock: posts the `here` heartbeat when due (without a
+    /// `sync` event: nothing changed), and forgets tabs gone silent (then reads the store,
+    /// and the status changes).
+    fn tick(self: &Rc<Self>) {
+        let Some(link) = self.link() else { return };
+        let Some(actions) = self.with_sync(|sync, _| sync.tick(BrowserClock.now())) else {
+            return;
+        };
+        let mut rest = Vec::new();
+        for action in actions {
+            match action {
+                Action::Post { message } => link.post(&message),
+                other => rest.push(other),
+            }
+        }
+        if !rest.is_empty() {
+            let weak = Rc::downgrade(self);
+            spawn_local(async move {
+                // A failed reload here is logged; the next commit reports it.
+                run_actions(weak, rest).await;
+            });
+        }
     }
 
     /// Announces this tab (its committed version) to the others.

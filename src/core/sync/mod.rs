@@ -15,6 +15,7 @@
 //! - [`protocol`]: the messages as data and their decoder;
 //! - [`SyncSession`]: one tab's sans-IO session (versions, pending sets, peers, counters);
 //! - [`adopt`]: how a closing tab's uncommitted sets are taken over by a tab that stays;
+//! - [`peers`]: the other tabs, the `here` heartbeat, and the bound on the peer table;
 //! - [`merge`]: the merge rules and conflicts, applied by
 //!   [`DiagramState::integrate_remote`](crate::core::state::DiagramState::integrate_remote);
 //! - [`HeartbeatElection`]: the leader election used where Web Locks are missing.
@@ -28,6 +29,7 @@ mod ignored;
 pub(crate) mod journal;
 pub mod merge;
 mod overrides;
+pub mod peers;
 pub mod protocol;
 mod session;
 mod status;
@@ -39,6 +41,7 @@ pub use error::SyncError;
 pub use ignored::{IgnoredCounts, IgnoredReason};
 pub use merge::{paths_overlap, Conflict, ConflictKind, ConflictPolicy, Resolution};
 pub use overrides::Override;
+pub use peers::{HERE_INTERVAL, MAX_PEERS, PEER_TIMEOUT, TICK_INTERVAL};
 pub use protocol::{
     decode_message, Envelope, Expect, Message, MAX_MESSAGE_BYTES, PROTOCOL_VERSION,
 };

@@ -2,7 +2,7 @@
 //! change sets, peers and counters. It reads messages and op-log records and says what to
 //! do; the driver does the I/O (channel, store) and calls back.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 use super::action::{Action, CommitRequest, CommittedSet, Handoff};
 use super::adopt::{adopt_sets, Adoption};
@@ -10,6 +10,7 @@ use super::error::SyncError;
 use super::ignored::{IgnoredCounts, IgnoredReason};
 use super::merge::ConflictPolicy;
 use super::overrides::Override;
+use super::peers::{Peers, Seen, PEER_TIMEOUT};
 use super::protocol::PROTOCOL_VERSION;
 use super::protocol::{decode_message, Envelope, Expect, Message, MAX_MESSAGE_BYTES};
 use super::status::SyncStatus;
@@ -52,12 +53,6 @@ impl SessionConfig {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
-struct Peer {
-    version: u64,
-    last_seen: Millis,
-}
-
 #[derive(Debug, Clone)]
 struct InFlight {
     base: u64,
@@ -89,7 +84,9 @@ struct InFlight {
 ///   (`integrate` → [`SyncSession::integrate`], `repairGap` → read the op log →
 ///   [`SyncSession::on_oplog`] or [`SyncSession::on_oplog_missing`], `resync` → reload →
 ///   [`SyncSession::resynced`], `post` → post it);
-/// - on open post [`SyncSession::hello_message`], on close [`SyncSession::bye_message`].
+/// - every [`TICK_INTERVAL`](super::TICK_INTERVAL) ms → [`SyncSession::tick`];
+/// - on open post [`SyncSession::hello_message`]; on close (`pagehide`, dispose) post
+///   [`SyncSession::handoff_message`] if any, then [`SyncSession::bye_message`].
 ///
 /// ```
 /// use diagram_state::core::model::Change;
@@ -141,7 +138,7 @@ pub struct SyncSession {
     taken_over: VecDeque<String>,
     /// The latest server version a `saved` message (or this tab) announced.
     server_version: Option<u64>,
-    peers: BTreeMap<String, Peer>,
+    peers: Peers,
     ignored: IgnoredCounts,
     resyncs: u64,
     conflicts: u64,
@@ -166,7 +163,7 @@ impl SyncSession {
             recheck: false,
             taken_over: VecDeque::new(),
             server_version: None,
-            peers: BTreeMap::new(),
+            peers: Peers::default(),
             ignored: IgnoredCounts::new(),
             resyncs: 0,
             conflicts: 0,
@@ -196,7 +193,7 @@ impl SyncSession {
 
     /// The ids of the other tabs known to have the diagram open.
     pub fn peer_ids(&self) -> impl Iterator<Item = &str> {
-        self.peers.keys().map(String::as_str)
+        self.peers.ids()
     }
 
     /// The hash chain's link of the committed version.
@@ -356,14 +353,14 @@ impl SyncSession {
         let mut actions = Vec::new();
         match message {
             Message::Bye => {
-                if self.peers.remove(&tab_id).is_some() {
+                if self.peers.remove(&tab_id) {
                     actions.push(Action::PeerLeft { tab_id });
                 }
                 actions.extend(self.check_store());
                 return actions;
             }
             Message::Handoff { in_flight, sets } => {
-                if self.peers.remove(&tab_id).is_some() {
+                if self.peers.remove(&tab_id) {
                     actions.push(Action::PeerLeft {
                         tab_id: tab_id.clone(),
                     });
@@ -416,9 +413,11 @@ impl SyncSession {
                 })
             }
             Message::Hello => {
-                actions.push(Action::Post {
-                    message: self.message(Message::Here),
-                });
+                if self.peers.answer_hello(now) {
+                    actions.push(Action::Post {
+                        message: self.message(Message::Here),
+                    });
+                }
                 self.catch_up(version, &mut actions);
             }
             Message::Commit { .. } | Message::Here => {
@@ -620,9 +619,6 @@ impl SyncSession {
             }
         }
         self.conflicts += integration.conflicts.len() as u64;
-        if let Some(peer) = self.peers.get_mut(&set.tab_id) {
-            peer.version = peer.version.max(set.version);
-        }
         Ok(Some(integration))
     }
 
@@ -654,19 +650,28 @@ impl SyncSession {
     /// Forgets tabs not heard from for more than `max_silence` ms (a crashed tab never says
     /// `bye`); returns a `peerLeft` for each.
     pub fn forget_silent_peers(&mut self, now: Millis, max_silence: Millis) -> Vec<Action> {
-        let silent: Vec<String> = self
-            .peers
-            .iter()
-            .filter(|(_, peer)| now - peer.last_seen > max_silence)
-            .map(|(id, _)| id.clone())
-            .collect();
-        silent
+        self.peers
+            .forget_silent(now, max_silence)
             .into_iter()
-            .map(|tab_id| {
-                self.peers.remove(&tab_id);
-                Action::PeerLeft { tab_id }
-            })
+            .map(|tab_id| Action::PeerLeft { tab_id })
             .collect()
+    }
+
+    /// The driver calls this every [`TICK_INTERVAL`](super::TICK_INTERVAL) ms: tabs silent
+    /// for [`PEER_TIMEOUT`] are forgotten (and the store is checked: their last commit may
+    /// have landed unannounced), and the `here` heartbeat (or an answer owed to a `hello`)
+    /// is to be posted. See [`peers`](super::peers) for the rules.
+    pub fn tick(&mut self, now: Millis) -> Vec<Action> {
+        let mut actions = self.forget_silent_peers(now, PEER_TIMEOUT);
+        if !actions.is_empty() {
+            actions.extend(self.check_store());
+        }
+        if self.peers.here_due(now) {
+            actions.push(Action::Post {
+                message: self.message(Message::Here),
+            });
+        }
+        actions
     }
 
     /// The `hello` message to post when this tab opens the diagram (peers answer `here`).
@@ -784,24 +789,14 @@ impl SyncSession {
     }
 
     fn see_peer(&mut self, tab_id: &str, version: u64, now: Millis, actions: &mut Vec<Action>) {
-        match self.peers.get_mut(tab_id) {
-            Some(peer) => {
-                peer.version = peer.version.max(version);
-                peer.last_seen = now;
+        if let Seen::Joined { replaced } = self.peers.see(tab_id, now) {
+            if let Some(gone) = replaced {
+                actions.push(Action::PeerLeft { tab_id: gone });
             }
-            None => {
-                self.peers.insert(
-                    tab_id.to_owned(),
-                    Peer {
-                        version,
-                        last_seen: now,
-                    },
-                );
-                actions.push(Action::PeerJoined {
-                    tab_id: tab_id.to_owned(),
-                    version,
-                });
-            }
+            actions.push(Action::PeerJoined {
+                tab_id: tab_id.to_owned(),
+                version,
+            });
         }
     }
 
