@@ -1,6 +1,7 @@
 //! Conflicts between tabs through the real bindings: under "later edit wins", the tab
 //! whose committed value another tab replaced is told once, with both values, and it is
-//! not left in its list of conflicts to settle.
+//! not left in its list of conflicts to settle; under "ask", a listener that reads the list
+//! when it hears of a conflict finds it there.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -10,8 +11,8 @@ use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-use crate::storage_support::{delete_database, json_of};
-use crate::sync_pages::{directory, label, rename, status, two_tabs, until};
+use crate::storage_support::{delete_database, js, json_of};
+use crate::sync_pages::{directory, label, open_tab, rename, status, two_tabs, until};
 
 /// The payloads heard so far.
 type Heard = Rc<RefCell<Vec<Value>>>;
@@ -71,6 +72,54 @@ async fn the_tab_whose_value_lost_gets_one_conflict_event_with_both_values() {
     for tab in [a, b] {
         tab.dispose();
     }
+    diagrams.close();
+    delete_database(&name).await;
+}
+
+/// A listener calls back in while the tab announces a conflict: it reads the conflicts
+/// left for the user (to show a dialog) and finds the one it is told about.
+#[wasm_bindgen_test]
+async fn a_conflict_listener_that_reads_the_conflicts_finds_the_new_one() {
+    let (name, diagrams, id) = directory("conflict-ask", "local").await;
+    let a = open_tab(&diagrams, &id, JsValue::UNDEFINED).await;
+    let b = Rc::new(
+        open_tab(
+            &diagrams,
+            &id,
+            js(&serde_json::json!({ "conflictPolicy": "ask" })),
+        )
+        .await,
+    );
+    until("the tabs to know each other", || {
+        status(&a)["peers"] == 1 && status(&b)["peers"] == 1
+    })
+    .await;
+    let seen: Heard = Rc::default();
+    let listener = {
+        let (seen, tab) = (Rc::clone(&seen), Rc::downgrade(&b));
+        Listener::new(move |_conflict: JsValue| {
+            if let Some(tab) = tab.upgrade() {
+                let listed = tab
+                    .conflicts()
+                    .map(|list| json_of(&list))
+                    .unwrap_or_default();
+                seen.borrow_mut().push(listed);
+            }
+        })
+    };
+    b.on("conflict".into(), listener.as_ref().clone())
+        .expect("listens");
+    rename(&a, "from A");
+    rename(&b, "from B");
+    until("B to hear of the conflict", || !seen.borrow().is_empty()).await;
+    let listed = seen.borrow()[0].clone();
+    assert_eq!(listed.as_array().map(Vec::len), Some(1), "{listed}");
+    assert_eq!(listed[0]["resolution"], "unresolved");
+    assert_eq!(listed[0]["local"], "from B");
+    assert_eq!(label(&b), "from A", "theirs shown until the user decides");
+    drop(listener);
+    a.dispose();
+    b.dispose();
     diagrams.close();
     delete_database(&name).await;
 }

@@ -20,7 +20,9 @@ use crate::core::clock::{Clock, Millis};
 use crate::core::model::Change;
 use crate::core::state::{DiagramState as CoreState, Integration};
 use crate::core::storage::{ChainHash, Commit, DiagramStore, EntryUpdate, OplogSince, StoreError};
-use crate::core::sync::{Action, CommittedSet, Handoff, SyncSession, SyncStatus, TICK_INTERVAL};
+use crate::core::sync::{
+    Action, CommittedSet, Conflict, Handoff, Resolution, SyncSession, SyncStatus, TICK_INTERVAL,
+};
 use crate::platform::broadcast::{BroadcastTransport, Incoming};
 use crate::platform::clock::BrowserClock;
 use crate::platform::indexed_db::LocalStore;
@@ -45,8 +47,16 @@ pub(super) struct Link {
     resync_wanted: Cell<bool>,
     /// The session's clock: heartbeats and forgetting silent tabs.
     _ticks: RefCell<Option<Interval>>,
+    /// Work on the sync session that found it in use (a listener called back in while it
+    /// was borrowed), oldest first: done as soon as it is free, never dropped.
+    deferred: RefCell<VecDeque<Deferred>>,
+    /// Whether a task to do the deferred work is scheduled.
+    draining: Cell<bool>,
     _listeners: RefCell<Vec<EventListener>>,
 }
+
+/// Work on the sync session, to do when it is free.
+type Deferred = Box<dyn FnOnce(&Rc<Inner>)>;
 
 /// A store error as the sync status shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -104,6 +114,8 @@ impl Link {
             retry: RefCell::new(None),
             resync_wanted: Cell::new(false),
             _ticks: RefCell::new(None),
+            deferred: RefCell::new(VecDeque::new()),
+            draining: Cell::new(false),
             _listeners: RefCell::new(Vec::new()),
         });
         let weak = Rc::downgrade(inner);
@@ -186,6 +198,22 @@ impl Inner {
         self.link.borrow().clone()
     }
 
+    /// Does `work` now if the session is free, in order after any work still waiting;
+    /// otherwise (a listener called back in while the session is borrowed) queues it and
+    /// does it as soon as the borrow ends, in a task of its own. Nothing is dropped.
+    fn when_free(self: &Rc<Self>, work: impl FnOnce(&Rc<Inner>) + 'static) {
+        let Some(link) = self.link() else { return };
+        let free = self.session.try_borrow_mut().is_ok();
+        if free && link.deferred.borrow().is_empty() {
+            work(self);
+            return;
+        }
+        link.deferred.borrow_mut().push_back(Box::new(work));
+        if !link.draining.replace(true) {
+            spawn_local(drain_deferred(Rc::downgrade(self)));
+        }
+    }
+
     /// Runs `work` on the sync session and the core state, if both are still there.
     fn with_sync<R>(&self, work: impl FnOnce(&mut SyncSession, &mut CoreState) -> R) -> Option<R> {
         let mut guard = self.session.try_borrow_mut().ok()?;
@@ -200,8 +228,11 @@ impl Inner {
         if changes.is_empty() || self.link().is_none() {
             return;
         }
-        self.with_sync(|sync, _| sync.record_local(changes.to_vec()));
-        spawn_local(commit_pending(Rc::downgrade(self)));
+        let changes = changes.to_vec();
+        self.when_free(move |inner| {
+            inner.with_sync(|sync, _| sync.record_local(changes));
+            spawn_local(commit_pending(Rc::downgrade(inner)));
+        });
     }
 
     /// Records in the directory entry that the server copy held every change this tab
@@ -211,7 +242,12 @@ impl Inner {
     /// lack something; then tells the other tabs (`saved`), so that the next tab to save
     /// starts from that server version. Without a store this does nothing; a failed write
     /// only means that session saves once more.
-    pub(super) fn record_push(&self, at: Millis, server_version: u64, store_version: u64) {
+    pub(super) fn record_push(
+        self: &Rc<Self>,
+        at: Millis,
+        server_version: u64,
+        store_version: u64,
+    ) {
         let Some(link) = self.link() else { return };
         let update = EntryUpdate {
             last_pushed_at: Some(Some(at)),
@@ -219,17 +255,20 @@ impl Inner {
             pushed_version: Some(Some(store_version)),
             ..EntryUpdate::default()
         };
-        let saved = self.with_sync(|sync, _| sync.saved_message(server_version, store_version));
-        spawn_local(async move {
-            if let Err(error) = link.store.update_entry(&link.diagram_id, update).await {
-                web_sys::console::warn_1(
-                    &format!("diagram-state: cannot record the save in the directory: {error}")
-                        .into(),
-                );
-            }
-            if let Some(saved) = saved {
-                link.post(&saved);
-            }
+        self.when_free(move |inner| {
+            let saved =
+                inner.with_sync(|sync, _| sync.saved_message(server_version, store_version));
+            spawn_local(async move {
+                if let Err(error) = link.store.update_entry(&link.diagram_id, update).await {
+                    web_sys::console::warn_1(
+                        &format!("diagram-state: cannot record the save in the directory: {error}")
+                            .into(),
+                    );
+                }
+                if let Some(saved) = saved {
+                    link.post(&saved);
+                }
+            });
         });
     }
 
@@ -333,23 +372,30 @@ impl Inner {
     /// Applies what integrating another tab's changes did to the listeners: the view
     /// changes (origin `tab`), the history, the conflicts and auto-save.
     fn announce_integration(
-        &self,
+        self: &Rc<Self>,
         integration: Integration,
         before: crate::core::history::HistoryState,
     ) {
+        // Listed before the events go out: a listener that reads `conflicts` finds them.
+        let unresolved: Vec<Conflict> = integration
+            .conflicts
+            .iter()
+            .filter(|conflict| conflict.resolution == Resolution::Unresolved)
+            .cloned()
+            .collect();
+        if !unresolved.is_empty() {
+            self.when_free(move |inner| {
+                if let Ok(mut guard) = inner.session.try_borrow_mut() {
+                    if let Some(session) = guard.as_mut() {
+                        session.conflicts.extend(unresolved);
+                    }
+                }
+            });
+        }
         self.announce_changes("tab", &integration.view, integration.version);
         self.announce_history(before, integration.history);
         for conflict in &integration.conflicts {
             self.emitter.emit("conflict", conflict);
-        }
-        if let Ok(mut guard) = self.session.try_borrow_mut() {
-            if let Some(session) = guard.as_mut() {
-                session
-                    .conflicts
-                    .extend(integration.conflicts.into_iter().filter(|conflict| {
-                        conflict.resolution == crate::core::sync::Resolution::Unresolved
-                    }));
-            }
         }
         if !integration.view.is_empty() {
             self.trigger_autosave(&integration.view, None);
@@ -358,7 +404,7 @@ impl Inner {
 
     /// Integrates another tab's committed set. When it does not apply, this tab is out of
     /// step with the store: the answer is a `resync` (reload from the store), to do first.
-    fn integrate(&self, set: CommittedSet) -> Option<Action> {
+    fn integrate(self: &Rc<Self>, set: CommittedSet) -> Option<Action> {
         let result = self.with_sync(|sync, core| {
             let before = core.history_state();
             sync.integrate(core, set)
@@ -405,7 +451,7 @@ impl Inner {
         }
     }
 
-    fn resynced(&self, version: u64, head: ChainHash, cells: Vec<serde_json::Value>) {
+    fn resynced(self: &Rc<Self>, version: u64, head: ChainHash, cells: Vec<serde_json::Value>) {
         let result = self.with_sync(|sync, core| {
             let before = core.history_state();
             sync.resynced(core, version, head, cells)
@@ -443,16 +489,40 @@ impl Inner {
 fn on_incoming(weak: &Weak<Inner>, incoming: Incoming) {
     let Some(inner) = weak.upgrade() else { return };
     let now = BrowserClock.now();
-    let actions = inner.with_sync(|sync, _| match incoming {
-        Incoming::Text(text) => sync.on_message(&text, now),
-        Incoming::Unreadable => sync.on_unreadable(),
-    });
-    if let Some(actions) = actions {
-        let weak = weak.clone();
-        spawn_local(async move {
-            // A failed resync here is logged; the next commit reports it in the status.
-            run_actions(weak, actions).await;
+    inner.when_free(move |inner| {
+        let actions = inner.with_sync(|sync, _| match incoming {
+            Incoming::Text(text) => sync.on_message(&text, now),
+            Incoming::Unreadable => sync.on_unreadable(),
         });
+        if let Some(actions) = actions {
+            let weak = Rc::downgrade(inner);
+            spawn_local(async move {
+                // A failed resync here is logged; the next commit reports it in the status.
+                run_actions(weak, actions).await;
+            });
+        }
+    });
+}
+
+/// Does the work that found the session in use, in order, once it is free again (this
+/// runs in a task of its own, after the call that held it returned).
+async fn drain_deferred(weak: Weak<Inner>) {
+    loop {
+        let Some(inner) = weak.upgrade() else { return };
+        let Some(link) = inner.link() else { return };
+        if inner.session.try_borrow_mut().is_err() {
+            // Still in use (a borrow held across tasks would be a bug): try again later.
+            Timeout::new(0, move || spawn_local(drain_deferred(weak))).forget();
+            return;
+        }
+        let next = link.deferred.borrow_mut().pop_front();
+        match next {
+            Some(work) => work(&inner),
+            None => {
+                link.draining.set(false);
+                return;
+            }
+        }
     }
 }
 
