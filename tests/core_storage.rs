@@ -9,10 +9,11 @@ use std::rc::Rc;
 use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 
 use diagram_state::core::error::ErrorCode;
-use diagram_state::core::model::{Change, Diagram, SharedCell};
+use diagram_state::core::model::{Change, Diagram};
 use diagram_state::core::storage::{
-    Commit, DiagramStore, EntryUpdate, FaultyStore, MemoryStore, NewDiagram, NotCoveredReason,
-    Operation, OplogSince, OplogWindow, RecordStore, StorageType, StoreError,
+    ChainHash, Commit, DiagramStore, EntryUpdate, FaultyStore, MemoryStore, NewDiagram,
+    NotCoveredReason, Operation, OplogRecord, OplogSince, OplogWindow, RecordStore, StorageType,
+    StoreError,
 };
 use serde_json::{json, Value};
 
@@ -74,7 +75,15 @@ fn move_commit(store: &impl DiagramStore, diagram_id: &str, id: &str, x: i64) ->
     let mut diagram = loaded.to_diagram().unwrap();
     let change = Change::update(id, "position/x", None, Some(json!(x)));
     let applied = diagram.apply_all(vec![change]).unwrap();
-    Commit::from_diagram(diagram_id, loaded.version, "tab-a", applied, &diagram)
+    Commit::new(diagram_id, loaded.version, "tab-a", applied)
+}
+
+/// The op-log records after `after` (which the log must cover).
+fn records(store: &impl DiagramStore, id: &str, after: u64) -> Vec<OplogRecord> {
+    match block_on(store.oplog_since(id, after)).unwrap() {
+        OplogSince::Records { records } => records,
+        other => panic!("expected records, got {other:?}"),
+    }
 }
 
 #[test]
@@ -147,7 +156,7 @@ fn a_commit_writes_the_touched_cells_and_bumps_the_version() {
     let store = store();
     let id = create(&store, "Flow", vec![node("a", 1), node("b", 2)]);
     let commit = move_commit(&store, &id, "a", 50);
-    assert_eq!(block_on(store.commit(&commit)).unwrap(), 1);
+    assert_eq!(block_on(store.commit(&commit)).unwrap().version, 1);
 
     // Add a cell and remove another in the next commit.
     let loaded = block_on(store.load(&id)).unwrap();
@@ -158,8 +167,8 @@ fn a_commit_writes_the_touched_cells_and_bumps_the_version() {
             Change::remove(node("b", 2)),
         ])
         .unwrap();
-    let commit = Commit::from_diagram(&id, 1, "tab-a", applied, &diagram);
-    assert_eq!(block_on(store.commit(&commit)).unwrap(), 2);
+    let commit = Commit::new(&id, 1, "tab-a", applied);
+    assert_eq!(block_on(store.commit(&commit)).unwrap().version, 2);
 
     let loaded = block_on(store.load(&id)).unwrap();
     assert_eq!(loaded.version, 2);
@@ -199,35 +208,133 @@ fn a_stale_commit_writes_nothing_and_reports_the_stored_version() {
         base_version: 1,
         ..tab_b
     };
-    assert_eq!(block_on(store.commit(&rebased)).unwrap(), 2);
+    assert_eq!(block_on(store.commit(&rebased)).unwrap().version, 2);
 }
 
 #[test]
 fn invalid_commits_are_refused_before_anything_is_read_or_written() {
     let store = store();
     let id = create(&store, "Flow", vec![node("a", 1)]);
-    let commit = Commit {
-        diagram_id: id.clone(),
-        base_version: 0,
-        tab_id: "t".into(),
-        changes: vec![],
-        put_cells: vec![SharedCell::new(node("a", 5))],
-        deleted_cells: vec!["a".into()],
-    };
+    let nameless = Commit::new(&id, 0, "t", vec![Change::add(json!({ "shape": "rect" }))]);
     assert_eq!(
-        block_on(store.commit(&commit)).unwrap_err().code(),
+        block_on(store.commit(&nameless)).unwrap_err().code(),
         "INVALID_COMMIT"
     );
-    let missing = Commit {
-        diagram_id: "nope".into(),
-        deleted_cells: vec![],
-        ..commit
-    };
+    let missing = Commit::new("nope", 0, "t", vec![]);
     assert_eq!(
         block_on(store.commit(&missing)).unwrap_err().code(),
         "DIAGRAM_NOT_FOUND"
     );
     assert_eq!(block_on(store.load(&id)).unwrap().version, 0);
+}
+
+/// The demo's three diagrams: B's copy of "User" still had the old label when B moved it.
+/// Its commit writes the position it changed into the stored cell, not its whole copy.
+#[test]
+fn a_commit_writes_the_changed_leaves_into_the_stored_cell() {
+    let store = store();
+    let user = json!({ "id": "user", "position": { "x": 0, "y": 0 }, "label": "User" });
+    let id = create(&store, "Flow", vec![user.clone()]);
+    let rename = Change::update("user", "label", Some(json!("User")), Some(json!("second")));
+    block_on(store.commit(&Commit::new(&id, 0, "tab-a", vec![rename]))).unwrap();
+    // B, on version 1, moves the cell.
+    let mut b_copy = Diagram::from_cells(vec![user], 1).unwrap();
+    let moved = b_copy
+        .apply_all(vec![Change::update(
+            "user",
+            "position/x",
+            None,
+            Some(json!(120)),
+        )])
+        .unwrap();
+    block_on(store.commit(&Commit::new(&id, 1, "tab-b", moved))).unwrap();
+    let loaded = block_on(store.load(&id)).unwrap();
+    assert_eq!(
+        loaded.cells,
+        [json!({ "id": "user", "position": { "x": 120, "y": 0 }, "label": "second" })]
+    );
+}
+
+#[test]
+fn changes_that_do_not_fit_the_stored_cells_are_refused_as_out_of_step() {
+    let store = store();
+    let id = create(&store, "Flow", vec![node("a", 1), node("b", 2)]);
+    let refused = |changes: Vec<Change>| {
+        let error = block_on(store.commit(&Commit::new(&id, 0, "t", changes))).unwrap_err();
+        assert_eq!(error.code(), "OUT_OF_STEP", "{error}");
+        assert!(!error.is_retryable());
+        error.to_string()
+    };
+    // The tab saw x = 7 where the store has 1: it is out of step.
+    let stale = Change::update("a", "position/x", Some(json!(7)), Some(json!(8)));
+    assert!(refused(vec![stale]).contains("stored as 1, not 7"));
+    assert!(refused(vec![Change::add(node("a", 1))]).contains("already stored"));
+    assert!(refused(vec![Change::remove(node("b", 99))]).contains("other contents"));
+    let ghost = Change::update("ghost", "position/x", None, Some(json!(1)));
+    // A later change that does not fit refuses the whole commit: nothing is written.
+    let fine = Change::update("a", "position/x", Some(json!(1)), Some(json!(5)));
+    assert!(refused(vec![fine, ghost]).contains("'ghost' is not stored"));
+    let loaded = block_on(store.load(&id)).unwrap();
+    assert_eq!(loaded.version, 0);
+    assert_eq!(loaded.cells, [node("a", 1), node("b", 2)]);
+    assert!(records(&store, &id, 0).is_empty());
+}
+
+#[test]
+fn every_commit_is_a_link_of_the_hash_chain() {
+    let store = store();
+    let id = create(&store, "Flow", vec![node("a", 0)]);
+    assert_eq!(
+        block_on(store.load(&id)).unwrap().head_hash,
+        ChainHash::start(0)
+    );
+    let first = move_commit(&store, &id, "a", 1);
+    let committed = block_on(store.commit(&first)).unwrap();
+    let expected = ChainHash::start(0).next(1, "tab-a", &first.changes, &[]);
+    assert_eq!(committed.hash, expected);
+    let second = move_commit(&store, &id, "a", 2);
+    let again = block_on(store.commit(&second)).unwrap();
+    assert_eq!(again.hash, expected.next(2, "tab-a", &second.changes, &[]));
+    let logged: Vec<Option<ChainHash>> = records(&store, &id, 0).iter().map(|r| r.hash).collect();
+    assert_eq!(logged, [Some(committed.hash), Some(again.hash)]);
+    assert_eq!(block_on(store.load(&id)).unwrap().head_hash, again.hash);
+    // Renaming keeps the head.
+    block_on(store.rename(&id, "Renamed")).unwrap();
+    assert_eq!(block_on(store.load(&id)).unwrap().head_hash, again.hash);
+}
+
+#[test]
+fn diagrams_and_records_stored_without_hashes_still_read_and_chain_on() {
+    let store = store();
+    // As an older build left them: version 2, no head hash, op-log records without one.
+    store.put_raw_entry(
+        "old",
+        json!({ "id": "old", "name": "Old", "version": 2, "nextOrder": 1 }),
+    );
+    store.put_raw_cell(
+        "old",
+        "a",
+        json!(r#"{"order":0,"cell":{"id":"a","label":"x"}}"#),
+    );
+    store.put_raw_oplog(
+        "old",
+        2,
+        json!(r#"{"diagramId":"old","version":2,"tabId":"t","committedAt":0,"changes":[]}"#),
+    );
+    let loaded = block_on(store.load("old")).unwrap();
+    assert_eq!(loaded.head_hash, ChainHash::start(2));
+    assert_eq!(records(&store, "old", 1)[0].hash, None);
+    let rename = Change::update("a", "label", Some(json!("x")), Some(json!("y")));
+    let commit = Commit::new("old", 2, "tab-a", vec![rename]);
+    let committed = block_on(store.commit(&commit)).unwrap();
+    assert_eq!(
+        committed.hash,
+        ChainHash::start(2).next(3, "tab-a", &commit.changes, &[])
+    );
+    assert_eq!(
+        block_on(store.load("old")).unwrap().head_hash,
+        committed.hash
+    );
 }
 
 #[test]
@@ -357,6 +464,7 @@ fn sync_tracking_fields_are_set_and_cleared_without_touching_the_version() {
         public_copy_id: Some(Some("pub-1".into())),
         last_pushed_at: Some(Some(77.0)),
         public_version: Some(Some(3)),
+        pushed_version: Some(Some(0)),
         ..EntryUpdate::default()
     };
     let entry = block_on(store.update_entry(&id, update)).unwrap();
@@ -367,7 +475,18 @@ fn sync_tracking_fields_are_set_and_cleared_without_touching_the_version() {
     let value = serde_json::to_value(listed).unwrap();
     assert_eq!(value["publicCopyId"], json!("pub-1"));
     assert_eq!(value["lastPushedAt"], json!(77.0));
+    assert_eq!(value["pushedVersion"], json!(0));
     assert!(value.get("lastPulledAt").is_none());
+    // An entry written before `pushedVersion` existed reads without it.
+    store.put_raw_entry(
+        "older",
+        json!({ "id": "older", "name": "Old", "publicVersion": 4 }),
+    );
+    let older = block_on(store.load("older")).unwrap().entry;
+    assert_eq!(
+        (older.public_version, older.pushed_version),
+        (Some(4), None)
+    );
 
     let clear = EntryUpdate {
         public_copy_id: Some(None),
@@ -458,7 +577,7 @@ fn a_quota_failure_keeps_the_commit_for_a_retry() {
     );
 
     // Later, the same commit goes through.
-    assert_eq!(block_on(store.commit(&commit)).unwrap(), 1);
+    assert_eq!(block_on(store.commit(&commit)).unwrap().version, 1);
     assert_eq!(
         block_on(store.load(&id)).unwrap().cells[0]["position"]["x"],
         json!(99)

@@ -5,84 +5,143 @@
 //! after a rebase, and a property test of random interleavings of several tabs.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::future::Future;
+use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
 
 use diagram_state::core::error::ErrorCode;
 use diagram_state::core::history::{HistoryConfig, Origin, Recording};
 use diagram_state::core::model::{Change, Diagram};
 use diagram_state::core::state::{DiagramState, Integration, SkipReason, Step};
+use diagram_state::core::storage::{
+    ChainHash, Commit, Committed, DiagramStore, LoadedDiagram, MemoryStore, NewDiagram, OplogSince,
+    StoreError,
+};
 use diagram_state::core::sync::{
-    Action, CommittedSet, ConflictKind, ConflictPolicy, IgnoredReason, Resolution, SessionConfig,
-    SyncError, SyncSession,
+    Action, Adoption, CommittedSet, ConflictKind, ConflictPolicy, IgnoredReason, Resolution,
+    SessionConfig, SyncError, SyncSession, HERE_INTERVAL, MAX_PEERS, PEER_TIMEOUT, TICK_INTERVAL,
 };
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
-// ---- A fake store and simulated tabs ----
+// ---- The store and simulated tabs ----
 
-/// The IndexedDB store as the sync sees it: a version, the cells and an op log that keeps
-/// the versions after `compacted`.
+const DIAGRAM: &str = "d1";
+
+/// Runs a future of the memory store, which never waits.
+fn block_on<F: Future>(future: F) -> F::Output {
+    fn raw() -> RawWaker {
+        RawWaker::new(std::ptr::null(), &VTABLE)
+    }
+    static VTABLE: RawWakerVTable = RawWakerVTable::new(|_| raw(), |_| {}, |_| {}, |_| {});
+    // SAFETY: the vtable's functions do nothing and never touch the data pointer.
+    let waker = unsafe { Waker::from_raw(raw()) };
+    let mut future = std::pin::pin!(future);
+    match future.as_mut().poll(&mut Context::from_waker(&waker)) {
+        Poll::Ready(value) => value,
+        Poll::Pending => panic!("the memory store never waits"),
+    }
+}
+
+/// The store the tabs share: the in-memory store, with the rules of the IndexedDB one
+/// (leaf-by-leaf commits with the stale check, the hash chain, the op log). For the tests'
+/// checks it also keeps every commit ever made, and a mark below which the op log counts as
+/// compacted away.
 struct Store {
-    diagram: Diagram,
-    log: Vec<CommittedSet>,
+    memory: MemoryStore,
     compacted: u64,
-    /// Every commit ever, compacted or not (for the tests' checks).
     all: Vec<CommittedSet>,
 }
 
 impl Store {
+    /// A diagram at version 1, stored as a build without hashes left it: its hash chain
+    /// starts there.
     fn new(cells: Vec<Value>) -> Self {
+        let memory = MemoryStore::new(|| 0.0);
+        let count = cells.len();
+        let diagram = NewDiagram {
+            id: Some(DIAGRAM.into()),
+            cells,
+            ..NewDiagram::local("Flow")
+        };
+        let entry = block_on(memory.create(diagram)).unwrap();
+        let mut older = serde_json::to_value(&entry).unwrap();
+        older["version"] = json!(1);
+        older["nextOrder"] = json!(count);
+        memory.put_raw_entry(DIAGRAM, older);
         Self {
-            diagram: Diagram::from_cells(cells, 1).unwrap(),
-            log: Vec::new(),
+            memory,
             compacted: 1,
             all: Vec::new(),
         }
     }
 
+    fn load(&self) -> LoadedDiagram {
+        block_on(self.memory.load(DIAGRAM)).unwrap()
+    }
+
     fn version(&self) -> u64 {
-        self.diagram.version()
+        self.load().version
     }
 
-    /// One transaction: checks the version, writes, bumps it; `Err(stored)` when stale.
-    fn commit(&mut self, base: u64, changes: Vec<Change>, tab: &str) -> Result<u64, u64> {
-        if base != self.version() {
-            return Err(self.version());
-        }
-        let applied = self
-            .diagram
-            .apply_all(changes)
-            .expect("a rebased commit applies to the store");
-        let version = self.version();
-        let set = CommittedSet {
-            version,
-            tab_id: tab.into(),
-            changes: applied,
-        };
-        self.all.push(set.clone());
-        self.log.push(set);
-        Ok(version)
+    /// One transaction: checks the version, applies the changes to the stored cells,
+    /// appends to the op log, bumps the version.
+    fn commit(
+        &mut self,
+        base: u64,
+        changes: Vec<Change>,
+        tab: &str,
+    ) -> Result<Committed, StoreError> {
+        self.write(Commit::new(DIAGRAM, base, tab, changes))
     }
 
-    fn read_log(&self, after: u64, up_to: u64) -> Option<Vec<CommittedSet>> {
+    fn write(&mut self, commit: Commit) -> Result<Committed, StoreError> {
+        let committed = block_on(self.memory.commit(&commit))?;
+        self.all.push(CommittedSet {
+            version: committed.version,
+            tab_id: commit.tab_id,
+            changes: commit.changes,
+            hash: Some(committed.hash),
+            overrides: commit.overrides,
+        });
+        Ok(committed)
+    }
+
+    /// The op-log records after `after`, or `None` when the log no longer covers them.
+    fn read_log(&self, after: u64) -> Option<Vec<CommittedSet>> {
         if after < self.compacted {
             return None;
         }
-        Some(
-            self.log
-                .iter()
-                .filter(|set| set.version > after && set.version <= up_to)
-                .cloned()
-                .collect(),
-        )
+        match block_on(self.memory.oplog_since(DIAGRAM, after)).unwrap() {
+            OplogSince::Records { records } => Some(
+                records
+                    .into_iter()
+                    .map(|record| CommittedSet {
+                        version: record.version,
+                        tab_id: record.tab_id,
+                        changes: record.changes,
+                        hash: record.hash,
+                        overrides: record.overrides,
+                    })
+                    .collect(),
+            ),
+            OplogSince::NotCovered { .. } => None,
+        }
     }
 
     fn compact(&mut self) {
         self.compacted = self.version();
-        self.log.clear();
+    }
+
+    /// The stored diagram, cells ordered by id (as a tab's diagram lists them).
+    fn diagram(&self) -> Diagram {
+        self.load().to_diagram().unwrap()
     }
 
     fn cells(&self) -> Vec<Value> {
-        self.diagram.cells().map(|cell| (**cell).clone()).collect()
+        self.diagram()
+            .cells()
+            .map(|cell| (**cell).clone())
+            .collect()
     }
 }
 
@@ -92,6 +151,10 @@ struct Tab {
     session: SyncSession,
     integrations: Vec<Integration>,
     outbox: Vec<String>,
+    /// How many of its commits the store refused as out of step.
+    out_of_step: usize,
+    /// The hand-offs it adopted.
+    adoptions: Vec<Adoption>,
 }
 
 impl Tab {
@@ -101,14 +164,17 @@ impl Tab {
 
     fn open_with(id: &str, store: &Store, policy: ConflictPolicy, config: HistoryConfig) -> Self {
         let mut state = DiagramState::with_settings(|| 0.0, Default::default(), config);
-        state.load(store.cells(), store.version()).unwrap();
-        let mut session_config = SessionConfig::new("d1", id);
+        let loaded = store.load();
+        state.load(loaded.cells, loaded.version).unwrap();
+        let mut session_config = SessionConfig::new(DIAGRAM, id);
         session_config.policy = policy;
         Self {
             state,
-            session: SyncSession::new(session_config, store.version()),
+            session: SyncSession::new(session_config, loaded.version, loaded.head_hash),
             integrations: Vec::new(),
             outbox: Vec::new(),
+            out_of_step: 0,
+            adoptions: Vec::new(),
         }
     }
 
@@ -145,17 +211,26 @@ impl Tab {
                 return false;
             };
             let tab = self.session.config().tab_id.clone();
-            match store.commit(request.base, request.changes, &tab) {
-                Ok(version) => {
-                    if let Some(message) = self.session.on_commit_ok(version).unwrap() {
+            let commit = Commit::new(DIAGRAM, request.base, &tab, request.changes)
+                .overriding(request.overrides);
+            match store.write(commit) {
+                Ok(committed) => {
+                    let answer = self.session.on_commit_ok(committed.version, committed.hash);
+                    if let Some(message) = answer.unwrap() {
                         self.outbox.push(message);
                     }
                     return true;
                 }
-                Err(stored) => {
+                Err(StoreError::StaleVersion { stored, .. }) => {
                     let actions = self.session.on_stale(stored);
                     self.run(actions, store);
                 }
+                Err(StoreError::OutOfStep { .. }) => {
+                    self.out_of_step += 1;
+                    let actions = self.session.on_out_of_step();
+                    self.run(actions, store);
+                }
+                Err(other) => panic!("the store refused a commit: {other}"),
             }
         }
         panic!("a commit never went through");
@@ -176,28 +251,58 @@ impl Tab {
                         self.integrations.push(integration);
                     }
                 }
-                Action::RepairGap { after, up_to } => {
-                    let next = match store.read_log(after, up_to) {
+                Action::RepairGap { after, .. } | Action::CheckStore { after } => {
+                    let next = match store.read_log(after) {
                         Some(records) => self.session.on_oplog(records),
                         None => self.session.on_oplog_missing(),
                     };
                     self.run(next, store);
                 }
+                Action::TakeOver { handoff } => {
+                    let after = handoff.base.min(self.session.committed_version());
+                    let records = store.read_log(after);
+                    let next = self.session.on_takeover_oplog(handoff, records);
+                    self.run(next, store);
+                }
+                Action::Claim { handoff } => {
+                    let claim = store.memory.claim_handoff(DIAGRAM, &handoff.tab_id);
+                    if block_on(claim).unwrap() {
+                        let adoption = self.session.adopt(&mut self.state, handoff).unwrap();
+                        self.adoptions.push(adoption);
+                    }
+                }
                 Action::Resync => {
+                    let loaded = store.load();
                     let integration = self
                         .session
-                        .resynced(&mut self.state, store.version(), store.cells())
+                        .resynced(
+                            &mut self.state,
+                            loaded.version,
+                            loaded.head_hash,
+                            loaded.cells,
+                        )
                         .unwrap();
                     self.integrations.push(integration);
                 }
                 Action::Post { message } => self.outbox.push(message),
-                Action::Ignore { .. } | Action::PeerJoined { .. } | Action::PeerLeft { .. } => {}
+                Action::Ignore { .. }
+                | Action::PeerJoined { .. }
+                | Action::PeerLeft { .. }
+                | Action::SavedElsewhere { .. } => {}
             }
         }
     }
 
     fn get(&self, id: &str, path: &str) -> Option<Value> {
         self.state.diagram().get(id, path).ok().flatten().cloned()
+    }
+
+    /// Closes the tab (`pagehide`): the messages it posts, a hand-off of what it has not
+    /// committed first.
+    fn close(self) -> Vec<String> {
+        let mut posted: Vec<String> = self.session.handoff_message().into_iter().collect();
+        posted.push(self.session.bye_message());
+        posted
     }
 
     fn cells(&self) -> Vec<Value> {
@@ -224,12 +329,23 @@ fn store() -> Store {
     Store::new(vec![node("n1"), node("n2")])
 }
 
+/// A `commit` message of `version` as a tab at the previous version (whose chain starts
+/// there) can verify it.
 fn commit_message(session: &SyncSession, version: u64, changes: Vec<Change>) -> String {
-    session.commit_message(version, changes)
+    let hash = ChainHash::start(version - 1).next(version, &session.config().tab_id, &changes, &[]);
+    session.commit_message(version, changes, hash)
 }
 
 fn sender() -> SyncSession {
-    SyncSession::new(SessionConfig::new("d1", "other"), 0)
+    SyncSession::new(SessionConfig::new("d1", "other"), 0, ChainHash::start(0))
+}
+
+fn session(tab: &str, version: u64) -> SyncSession {
+    SyncSession::new(
+        SessionConfig::new("d1", tab),
+        version,
+        ChainHash::start(version),
+    )
 }
 
 fn x(value: &str) -> Vec<Change> {
@@ -240,7 +356,7 @@ fn x(value: &str) -> Vec<Change> {
 
 #[test]
 fn every_garbage_class_is_counted_and_never_applied() {
-    let mut session = SyncSession::new(SessionConfig::new("d1", "me"), 1);
+    let mut session = session("me", 1);
     let valid = json!({ "protocol": 1, "diagramId": "d1", "tabId": "t2", "version": 2, "type": "commit",
                         "changes": [{ "type": "update", "id": "n1", "path": "data/x", "after": "z" }] });
     let with = |field: &str, value: Value| {
@@ -288,7 +404,7 @@ fn every_garbage_class_is_counted_and_never_applied() {
 
 #[test]
 fn next_duplicate_and_older_versions() {
-    let mut receiver = SyncSession::new(SessionConfig::new("d1", "me"), 4);
+    let mut receiver = session("me", 4);
     let sender = sender();
     let next = receiver.on_message(&commit_message(&sender, 5, x("5")), 1.0);
     assert_eq!(
@@ -302,7 +418,9 @@ fn next_duplicate_and_older_versions() {
                 set: CommittedSet {
                     version: 5,
                     tab_id: "other".into(),
-                    changes: x("5")
+                    changes: x("5"),
+                    hash: Some(ChainHash::start(4).next(5, "other", &x("5"), &[])),
+                    overrides: Vec::new(),
                 }
             },
         ]
@@ -335,7 +453,7 @@ fn a_gap_is_repaired_from_the_op_log() {
     let last = writer.outbox.pop().unwrap();
     let actions = reader.session.on_message(&last, 0.0);
     assert!(actions.contains(&Action::RepairGap { after: 1, up_to: 4 }));
-    let records = store.read_log(1, 4).unwrap();
+    let records = store.read_log(1).unwrap();
     let integrate = reader.session.on_oplog(records);
     assert_eq!(integrate.len(), 3);
     assert!(integrate
@@ -402,8 +520,8 @@ fn a_commit_without_changes_and_a_peer_ahead_both_repair_from_the_log() {
 
 #[test]
 fn hello_here_and_bye_track_the_peers() {
-    let mut a = SyncSession::new(SessionConfig::new("d1", "a"), 0);
-    let mut b = SyncSession::new(SessionConfig::new("d1", "b"), 0);
+    let mut a = session("a", 0);
+    let mut b = session("b", 0);
     let actions = b.on_message(&a.hello_message(), 1.0);
     assert_eq!(
         actions[0],
@@ -425,7 +543,10 @@ fn hello_here_and_bye_track_the_peers() {
     assert_eq!(a.status().peers, 1);
     assert_eq!(
         b.on_message(&a.bye_message(), 3.0),
-        [Action::PeerLeft { tab_id: "a".into() }]
+        [
+            Action::PeerLeft { tab_id: "a".into() },
+            Action::CheckStore { after: 0 }
+        ]
     );
     assert_eq!(b.status().peers, 0);
     assert_eq!(
@@ -438,11 +559,13 @@ fn hello_here_and_bye_track_the_peers() {
 fn integrating_out_of_order_is_refused() {
     let mut state = DiagramState::new(|| 0.0);
     state.load(vec![node("n1")], 1).unwrap();
-    let mut session = SyncSession::new(SessionConfig::new("d1", "me"), 1);
+    let mut session = session("me", 1);
     let set = CommittedSet {
         version: 3,
         tab_id: "t".into(),
         changes: x("3"),
+        hash: None,
+        overrides: Vec::new(),
     };
     let error = session.integrate(&mut state, set).unwrap_err();
     assert_eq!(error.code(), "SYNC_VERSION_GAP");
@@ -450,12 +573,16 @@ fn integrating_out_of_order_is_refused() {
         version: 1,
         tab_id: "t".into(),
         changes: x("1"),
+        hash: None,
+        overrides: Vec::new(),
     };
     assert_eq!(session.integrate(&mut state, stale), Ok(None));
     let broken = CommittedSet {
         version: 2,
         tab_id: "t".into(),
         changes: vec![Change::update("ghost", "data/x", None, Some(json!(1)))],
+        hash: None,
+        overrides: Vec::new(),
     };
     let error = session.integrate(&mut state, broken).unwrap_err();
     assert_eq!(error.code(), "CELL_NOT_FOUND");
@@ -539,7 +666,10 @@ fn a_stale_answer_after_the_newer_version_arrived_commits_again() {
     assert!(b.session.status().committing);
     a.commit(&mut store); // …when A's goes through
     b.receive(&a.outbox[0], &store); // and reaches B first
-    assert_eq!(store.commit(request.base, request.changes, "B"), Err(2));
+    assert_eq!(
+        store.commit(request.base, request.changes, "B"),
+        Err(StoreError::StaleVersion { base: 1, stored: 2 })
+    );
     assert!(b.session.on_stale(2).is_empty()); // nothing to read: commit again
     assert!(b.commit(&mut store));
     a.receive(&b.outbox[0], &store);
@@ -556,17 +686,583 @@ fn an_own_commit_seen_in_the_op_log_before_its_answer_counts_as_committed() {
     let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
     a.set("n1", "data/x", json!("mine"));
     let request = a.session.next_commit().unwrap();
-    assert_eq!(store.commit(request.base, request.changes, "A"), Ok(2)); // answer delayed
+    let committed = store.commit(request.base, request.changes, "A").unwrap(); // answer delayed
+    assert_eq!(committed.version, 2);
     b.set("n1", "data/y", json!("theirs"));
     b.commit(&mut store); // stale, rebased over A's version 2, committed as 3
     a.receive(&b.outbox[0], &store); // a gap: A reads 2 (its own) and 3
     assert_eq!(a.session.committed_version(), 3);
     assert!(a.session.pending().is_empty());
     // The late answer still yields A's commit message, for the other tabs.
-    let message = a.session.on_commit_ok(2).unwrap().unwrap();
+    let message = a.session.on_commit_ok(2, committed.hash).unwrap().unwrap();
     assert!(message.contains("\"version\":2"));
-    assert_eq!(a.session.on_commit_ok(2), Ok(None));
+    assert_eq!(a.session.on_commit_ok(2, committed.hash), Ok(None));
     assert_eq!(a.cells(), store.cells());
+}
+
+// ---- Messages are hints: replays and forgeries ----
+
+/// A message posted earlier, posted again by another page of the origin: with `version`,
+/// and in one of three shapes (0: as it was, 1: without its changes, 2: as a `hello` from
+/// a tab nobody knows).
+fn forge(text: &str, version: u64, shape: u8) -> String {
+    let mut message: Value = serde_json::from_str(text).unwrap();
+    message["version"] = json!(version);
+    match shape {
+        1 => {
+            message.as_object_mut().unwrap().remove("changes");
+        }
+        2 => {
+            message["type"] = json!("hello");
+            message["tabId"] = json!(format!("ghost-{version}"));
+        }
+        _ => {}
+    }
+    message.to_string()
+}
+
+fn label(id: &str) -> Value {
+    json!({ "id": id, "shape": "rect", "position": { "x": 0, "y": 0 }, "attrs": { "text": { "text": id } } })
+}
+
+/// The demo's replay: A's acknowledged "first" commit is posted again as the next version,
+/// just before A's real commit of that version. B must not take it for the real one.
+#[test]
+fn a_replayed_commit_message_is_only_a_hint() {
+    let mut store = Store::new(vec![label("User"), label("Web app")]);
+    let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
+    let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
+    a.set("User", "attrs/text/text", json!("first"));
+    a.commit(&mut store);
+    let first = a.outbox[0].clone();
+    a.set("User", "attrs/text/text", json!("second"));
+    a.commit(&mut store);
+    deliver(&mut a, &mut b, &store);
+    assert_eq!(b.get("User", "attrs/text/text"), Some(json!("second")));
+
+    let replay = forge(&first, store.version() + 1, 0);
+    let actions = b.receive(&replay, &store);
+    assert!(actions
+        .iter()
+        .all(|a| !matches!(a, Action::Integrate { .. })));
+    assert_eq!(b.get("User", "attrs/text/text"), Some(json!("second")));
+
+    a.set("Web app", "attrs/text/text", json!("Web app 2"));
+    a.commit(&mut store); // the real commit of the version the replay claimed
+    deliver(&mut a, &mut b, &store);
+    b.set("User", "position/x", json!(120));
+    b.commit(&mut store);
+    deliver(&mut b, &mut a, &store);
+
+    let stored = store.cells();
+    for tab in [&a, &b] {
+        assert_eq!(tab.cells(), stored, "{}", tab.session.config().tab_id);
+        assert_eq!(tab.session.status().resyncs, 0);
+        assert_eq!(tab.out_of_step, 0);
+    }
+    assert_eq!(
+        store.diagram().get("User", "attrs/text/text").unwrap(),
+        Some(&json!("second"))
+    );
+    assert_eq!(
+        store.diagram().get("Web app", "attrs/text/text").unwrap(),
+        Some(&json!("Web app 2"))
+    );
+    assert_eq!(b.session.status().ignored[&IgnoredReason::Unverified], 1);
+    assert!(b.conflicts().is_empty());
+}
+
+#[test]
+fn a_commit_message_is_integrated_only_when_it_continues_the_chain() {
+    let mut store = store();
+    let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
+    let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
+    a.set("n1", "data/x", json!("real"));
+    a.commit(&mut store);
+    let real = a.outbox.pop().unwrap();
+    // Other changes under the real hash: read from the op log instead, which has the real ones.
+    let mut tampered: Value = serde_json::from_str(&real).unwrap();
+    tampered["changes"][0]["after"] = json!("forged");
+    let actions = b.receive(&tampered.to_string(), &store);
+    assert!(actions.contains(&Action::RepairGap { after: 1, up_to: 2 }));
+    assert_eq!(b.get("n1", "data/x"), Some(json!("real")));
+    // The real message is now a duplicate.
+    assert_eq!(
+        b.session.on_message(&real, 0.0).last(),
+        Some(&Action::Ignore {
+            reason: IgnoredReason::Duplicate
+        })
+    );
+    // A message without a hash (an older build) is a hint too.
+    a.set("n1", "data/x", json!("again"));
+    a.commit(&mut store);
+    let mut unhashed: Value = serde_json::from_str(&a.outbox.pop().unwrap()).unwrap();
+    unhashed.as_object_mut().unwrap().remove("hash");
+    let actions = b.receive(&unhashed.to_string(), &store);
+    assert!(actions.contains(&Action::RepairGap { after: 2, up_to: 3 }));
+    assert_eq!(b.get("n1", "data/x"), Some(json!("again")));
+    assert_eq!(b.session.head(), store.load().head_hash);
+}
+
+#[test]
+fn hints_the_op_log_does_not_reach_are_ignored_one_read_at_a_time() {
+    let store = store();
+    let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
+    let hello = |version: u64| forge(&b_hello(), version, 2);
+    // The first hint asks for a read; those that come while it is in flight wait for it.
+    let first = b.session.on_message(&hello(9), 0.0);
+    assert!(first.contains(&Action::RepairGap { after: 1, up_to: 9 }));
+    for version in [12, 5, 40] {
+        let actions = b.session.on_message(&hello(version), 0.0);
+        assert!(!actions
+            .iter()
+            .any(|a| matches!(a, Action::RepairGap { .. })));
+    }
+    // The read finds nothing new: one more read for the three queued hints, then nothing.
+    let next = b.session.on_oplog(store.read_log(1).unwrap());
+    assert_eq!(
+        next,
+        [Action::RepairGap {
+            after: 1,
+            up_to: 40
+        }]
+    );
+    assert!(b.session.on_oplog(store.read_log(1).unwrap()).is_empty());
+    let status = b.session.status();
+    assert_eq!(status.ignored[&IgnoredReason::Unverified], 4);
+    assert_eq!(status.resyncs, 0);
+    assert_eq!(status.committed_version, 1);
+}
+
+fn b_hello() -> String {
+    session("someone", 1).hello_message()
+}
+
+#[derive(Debug, Clone)]
+enum Storm {
+    /// Tab edits its own cell.
+    Edit(usize, usize),
+    Commit(usize),
+    Deliver(usize),
+    Miss(usize),
+    /// Tab receives a replay of the n-th message posted so far, as version store + shift,
+    /// in one of the shapes of `forge`.
+    Replay(usize, usize, u64, u8),
+}
+
+fn storm_op() -> impl Strategy<Value = Storm> {
+    let tab = 0..3usize;
+    prop_oneof![
+        4 => (tab.clone(), 0..2usize).prop_map(|(t, f)| Storm::Edit(t, f)),
+        3 => tab.clone().prop_map(Storm::Commit),
+        3 => tab.clone().prop_map(Storm::Deliver),
+        1 => tab.clone().prop_map(Storm::Miss),
+        6 => (tab, 0..64usize, 0..3u64, 0..3u8).prop_map(|(t, n, s, f)| Storm::Replay(t, n, s, f)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// Under a storm of replayed messages, tabs that edit disjoint cells end identical to the
+    /// store, with no conflict, no reload and no refused commit.
+    #[test]
+    fn a_storm_of_replays_never_makes_tabs_diverge_nor_reload(ops in prop::collection::vec(storm_op(), 1..80)) {
+        let mut world = World::new(3, ConflictPolicy::LaterWins);
+        let mut sent: Vec<String> = Vec::new();
+        for op in &ops {
+            let mapped = match *op {
+                Storm::Edit(t, f) => Op::Edit(t, t, f),
+                Storm::Commit(t) => Op::Commit(t),
+                Storm::Deliver(t) => Op::Deliver(t),
+                Storm::Miss(t) => Op::Miss(t),
+                Storm::Replay(t, n, shift, shape) => {
+                    if !sent.is_empty() {
+                        let text = forge(&sent[n % sent.len()], world.store.version() + shift, shape);
+                        world.tabs[t].receive(&text, &world.store);
+                        world.tabs[t].outbox.clear(); // `here` answers
+                    }
+                    continue;
+                }
+            };
+            for inbox in &world.inboxes {
+                sent.extend(inbox.iter().cloned());
+            }
+            world.apply(&mapped);
+            for inbox in &world.inboxes {
+                sent.extend(inbox.iter().cloned());
+            }
+            sent.dedup();
+        }
+        world.settle();
+        let stored = world.store.cells();
+        for tab in &world.tabs {
+            prop_assert_eq!(&tab.cells(), &stored);
+            prop_assert!(tab.conflicts().is_empty());
+            prop_assert_eq!(tab.session.status().resyncs, 0);
+            prop_assert_eq!(tab.out_of_step, 0);
+        }
+        for (id, path, value) in &world.edits {
+            let kept = world.store.all.iter().any(|set| set.changes.iter().any(|change| {
+                matches!(change, Change::Update { id: i, path: p, after: Some(Value::String(v)), .. }
+                    if &**i == id && &**p == *path && v == value)
+            }));
+            prop_assert!(kept, "edit {}/{} = {} was lost", id, path, value);
+        }
+    }
+}
+
+// ---- A closing tab hands over what it has not committed ----
+
+/// Delivers `messages` to every tab of `tabs`, in order.
+fn deliver_all(messages: &[String], tabs: &mut [&mut Tab], store: &Store) {
+    for message in messages {
+        for tab in tabs.iter_mut() {
+            tab.receive(message, store);
+        }
+    }
+}
+
+/// Commits what each tab has and delivers what it posts to the others, until all are idle.
+fn settle_tabs(tabs: &mut [Tab], store: &mut Store) {
+    for _ in 0..10 {
+        let mut busy = false;
+        for index in 0..tabs.len() {
+            busy |= tabs[index].commit(store);
+            let outbox = std::mem::take(&mut tabs[index].outbox);
+            for message in &outbox {
+                for (other, tab) in tabs.iter_mut().enumerate() {
+                    if other != index {
+                        tab.receive(message, store);
+                        tab.outbox.retain(|text| !text.contains("\"here\""));
+                    }
+                }
+            }
+        }
+        if !busy {
+            return;
+        }
+    }
+    panic!("the tabs never settled");
+}
+
+/// Three tabs; the first renames "n1" and closes in one of the ways of `close`, the other
+/// two stay. Returns the store and the two tabs, settled.
+fn close_after_rename(close: impl FnOnce(&mut Tab, &mut Store)) -> (Store, Vec<Tab>) {
+    let mut store = store();
+    let mut closing = Tab::open("A", &store, ConflictPolicy::LaterWins);
+    let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
+    let mut c = Tab::open("C", &store, ConflictPolicy::LaterWins);
+    // They know each other.
+    for (from, to) in [(0, 1), (0, 2), (1, 2), (2, 1)] {
+        let hello = [&closing, &b, &c][from].session.hello_message();
+        [&mut closing, &mut b, &mut c][to].receive(&hello, &store);
+    }
+    closing.set("n1", "attrs/text/text", json!("renamed"));
+    close(&mut closing, &mut store);
+    let posted = closing.close();
+    deliver_all(&posted, &mut [&mut b, &mut c], &store);
+    let mut tabs = vec![b, c];
+    settle_tabs(&mut tabs, &mut store);
+    (store, tabs)
+}
+
+fn assert_renamed_once(store: &Store, tabs: &[Tab]) {
+    assert_eq!(
+        store.diagram().get("n1", "attrs/text/text").unwrap(),
+        Some(&json!("renamed"))
+    );
+    let renames = store
+        .all
+        .iter()
+        .filter(|set| set.changes.iter().any(|c| c.cell_id() == Some("n1")))
+        .count();
+    assert_eq!(renames, 1, "committed exactly once: {:?}", store.all);
+    let adopted: usize = tabs.iter().map(|tab| tab.adoptions.len()).sum();
+    let stored = store.cells();
+    for tab in tabs {
+        assert_eq!(tab.cells(), stored, "{}", tab.session.config().tab_id);
+        assert!(tab.session.pending().is_empty());
+        assert_eq!(tab.session.status().resyncs, 0);
+        assert_eq!(tab.session.status().peers, 1, "the closing tab is gone");
+    }
+    assert!(adopted <= 1);
+}
+
+#[test]
+fn a_tab_closing_with_a_commit_in_flight_that_never_landed_hands_it_over() {
+    let (store, tabs) = close_after_rename(|closing, _| {
+        closing.session.next_commit().unwrap(); // the page dies before the store has it
+    });
+    assert_renamed_once(&store, &tabs);
+    let adopter: Vec<&Tab> = tabs.iter().filter(|t| !t.adoptions.is_empty()).collect();
+    assert_eq!(adopter.len(), 1, "exactly one tab commits the orphaned set");
+    assert_eq!(store.all[0].tab_id, adopter[0].session.config().tab_id);
+    // The adopter showed it as another tab's change, not its own undoable edit.
+    assert!(!adopter[0].state.history_state().can_undo);
+}
+
+#[test]
+fn a_tab_closing_after_its_commit_landed_unannounced_hands_over_nothing_twice() {
+    let (store, tabs) = close_after_rename(|closing, store| {
+        let request = closing.session.next_commit().unwrap();
+        // The transaction completes; the page dies before it posts the commit.
+        store.commit(request.base, request.changes, "A").unwrap();
+    });
+    assert_renamed_once(&store, &tabs);
+    assert_eq!(store.all[0].tab_id, "A");
+    assert!(tabs.iter().all(|tab| tab.adoptions.is_empty()));
+}
+
+#[test]
+fn a_tab_closing_with_only_pending_sets_hands_them_over() {
+    let (store, tabs) = close_after_rename(|closing, _| {
+        closing.set("n2", "data/x", json!("second set"));
+    });
+    assert_renamed_once(&store, &tabs);
+    assert_eq!(
+        store.diagram().get("n2", "data/x").unwrap(),
+        Some(&json!("second set"))
+    );
+    let adopted: Vec<&Adoption> = tabs.iter().flat_map(|tab| &tab.adoptions).collect();
+    assert_eq!(adopted.len(), 1);
+    assert_eq!(adopted[0].applied.len(), 2);
+}
+
+#[test]
+fn a_tab_closing_with_a_landed_commit_and_more_pending_hands_over_only_the_rest() {
+    let (store, tabs) = close_after_rename(|closing, store| {
+        let request = closing.session.next_commit().unwrap();
+        store.commit(request.base, request.changes, "A").unwrap();
+        closing.set("n2", "data/x", json!("pending"));
+    });
+    assert_renamed_once(&store, &tabs);
+    assert_eq!(
+        store.diagram().get("n2", "data/x").unwrap(),
+        Some(&json!("pending"))
+    );
+    assert_eq!(
+        store.version(),
+        3,
+        "A's landed commit, then the adopted set"
+    );
+    let adopted: Vec<&Adoption> = tabs.iter().flat_map(|tab| &tab.adoptions).collect();
+    assert_eq!(adopted.len(), 1);
+    assert_eq!(
+        adopted[0].applied,
+        [Change::update(
+            "n2",
+            "data/x",
+            Some(json!("a")),
+            Some(json!("pending"))
+        )]
+    );
+}
+
+#[test]
+fn a_hand_off_is_taken_over_once_however_often_it_arrives() {
+    let mut store = store();
+    let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
+    let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
+    a.set("n1", "data/x", json!("orphan"));
+    let handoff = a.session.handoff_message().unwrap();
+    b.receive(&handoff, &store);
+    let again = b.receive(&handoff, &store);
+    assert_eq!(
+        again,
+        [Action::Ignore {
+            reason: IgnoredReason::Duplicate
+        }]
+    );
+    b.commit(&mut store);
+    assert_eq!(b.adoptions.len(), 1);
+    // A reloaded B (a new tab id) hearing a replay of it: the store says it is claimed.
+    let mut b2 = Tab::open("B2", &store, ConflictPolicy::LaterWins);
+    b2.receive(&handoff, &store);
+    assert!(b2.adoptions.is_empty());
+    assert!(!b2.commit(&mut store));
+    assert_eq!(store.version(), 2);
+    assert_eq!(b2.cells(), store.cells());
+}
+
+#[test]
+fn a_bye_makes_the_tabs_that_stay_read_a_commit_that_was_never_posted() {
+    let mut store = store();
+    let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
+    let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
+    a.set("n1", "data/x", json!("landed"));
+    a.commit(&mut store);
+    a.outbox.clear(); // the commit message was never posted
+    let posted = a.close();
+    assert_eq!(posted.len(), 1, "nothing to hand over: only a bye");
+    let actions = b.receive(&posted[0], &store);
+    assert!(actions.contains(&Action::CheckStore { after: 1 }));
+    assert_eq!(b.get("n1", "data/x"), Some(json!("landed")));
+    assert_eq!(b.session.status().resyncs, 0);
+}
+
+// ---- The saved server version reaches the other tabs ----
+
+#[test]
+fn a_save_reaches_the_other_tabs_and_replays_of_older_saves_do_not() {
+    let mut saver = session("saver", 3);
+    let mut other = session("other", 3);
+    let saved = saver.saved_message(12, 3);
+    let value: Value = serde_json::from_str(&saved).unwrap();
+    assert_eq!(value["type"], "saved");
+    assert_eq!(
+        (
+            value["serverVersion"].clone(),
+            value["storeVersion"].clone()
+        ),
+        (json!(12), json!(3))
+    );
+    let actions = other.on_message(&saved, 1.0);
+    assert!(actions.contains(&Action::SavedElsewhere {
+        server_version: 12,
+        store_version: 3
+    }));
+    // A replay of it, or of an older save, must not move the next save's base back.
+    let reason = |actions: Vec<Action>| {
+        actions.into_iter().find_map(|action| match action {
+            Action::Ignore { reason } => Some(reason),
+            _ => None,
+        })
+    };
+    assert_eq!(
+        reason(other.on_message(&saved, 2.0)),
+        Some(IgnoredReason::Duplicate)
+    );
+    let older = saver.saved_message(11, 2);
+    assert_eq!(
+        reason(other.on_message(&older, 3.0)),
+        Some(IgnoredReason::Older)
+    );
+    let newer = saver.saved_message(13, 3);
+    assert!(other
+        .on_message(&newer, 4.0)
+        .contains(&Action::SavedElsewhere {
+            server_version: 13,
+            store_version: 3
+        }));
+    // This tab's own saves count too.
+    let mut third = session("third", 3);
+    third.saved_message(20, 3);
+    assert_eq!(
+        reason(third.on_message(&newer, 5.0)),
+        Some(IgnoredReason::Older)
+    );
+}
+
+// ---- Ghost tabs: heartbeats, silence, floods ----
+
+/// The messages among `actions` that are to be posted.
+fn posts(actions: &[Action]) -> Vec<String> {
+    actions
+        .iter()
+        .filter_map(|action| match action {
+            Action::Post { message } => Some(message.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn a_tab_gone_without_a_bye_is_forgotten_after_three_heartbeats() {
+    let mut a = session("a", 1);
+    let mut b = session("b", 1);
+    b.on_message(&a.hello_message(), 0.0);
+    let mut now = 0.0;
+    let mut last_heard = 0.0;
+    // Both tick; A's heartbeats reach B, which keeps counting it.
+    while now < 60_000.0 {
+        now += TICK_INTERVAL;
+        for here in posts(&a.tick(now)) {
+            b.on_message(&here, now);
+            last_heard = now;
+        }
+        assert!(b
+            .tick(now)
+            .iter()
+            .all(|action| !matches!(action, Action::PeerLeft { .. })));
+    }
+    assert_eq!(b.status().peers, 1);
+    // A's page is discarded: no bye. B forgets it within three heartbeats and a tick,
+    // and checks the store for a last commit that was never announced.
+    let crashed = last_heard;
+    let left = loop {
+        now += TICK_INTERVAL;
+        let actions = b.tick(now);
+        if actions.contains(&Action::PeerLeft { tab_id: "a".into() }) {
+            break actions;
+        }
+        assert!(now - crashed < 2.0 * PEER_TIMEOUT, "never forgotten");
+    };
+    assert!(now - crashed <= PEER_TIMEOUT + TICK_INTERVAL);
+    assert!(now - crashed > 3.0 * HERE_INTERVAL);
+    assert!(left.contains(&Action::CheckStore { after: 1 }));
+    assert_eq!(b.status().peers, 0);
+}
+
+#[test]
+fn a_heartbeat_is_posted_every_five_seconds() {
+    let mut a = session("a", 1);
+    let mut posted = Vec::new();
+    let mut now = 0.0;
+    while now <= 30_000.0 {
+        if !posts(&a.tick(now)).is_empty() {
+            posted.push(now);
+        }
+        now += TICK_INTERVAL;
+    }
+    assert_eq!(
+        posted,
+        [0.0, 5_000.0, 10_000.0, 15_000.0, 20_000.0, 25_000.0, 30_000.0]
+    );
+}
+
+/// A replaying page floods the channel with `hello`s from fresh tab ids (the demo showed
+/// "887 other tabs"): the count stays bounded, the live tab stays counted, answers are at
+/// most one a second, and the count falls back once the flood stops.
+#[test]
+fn a_flood_of_hellos_from_fresh_tabs_is_bounded() {
+    let mut live = session("live", 1);
+    let mut b = session("b", 1);
+    b.on_message(&live.hello_message(), 0.0);
+    let mut answers = 0;
+    let mut now = 0.0;
+    let mut fresh = 0;
+    while now < 20_000.0 {
+        // 100 forged hellos per tick…
+        for _ in 0..100 {
+            fresh += 1;
+            let ghost = session(&format!("ghost-{fresh}"), 1).hello_message();
+            answers += posts(&b.on_message(&ghost, now)).len();
+        }
+        now += TICK_INTERVAL;
+        // …while a live tab keeps beating.
+        for here in posts(&live.tick(now)) {
+            b.on_message(&here, now);
+        }
+        answers += posts(&b.tick(now)).len();
+        assert!(b.status().peers <= MAX_PEERS);
+        assert!(
+            b.peer_ids().any(|id| id == "live"),
+            "the live tab is pushed out at {now}"
+        );
+    }
+    assert!(answers <= 21, "{answers} answers to 2000 hellos in 20 s");
+    assert_eq!(b.status().resyncs, 0);
+    // The flood stops: the ghosts are forgotten, the live tab stays.
+    let stopped = now;
+    while now < stopped + PEER_TIMEOUT + TICK_INTERVAL {
+        now += TICK_INTERVAL;
+        for here in posts(&live.tick(now)) {
+            b.on_message(&here, now);
+        }
+        b.tick(now);
+    }
+    assert_eq!(b.peer_ids().collect::<Vec<_>>(), ["live"]);
 }
 
 // ---- Conflicts ----
@@ -612,6 +1308,68 @@ fn later_wins_keeps_the_later_commit_and_reports_both_values() {
     assert_eq!(a.cells(), store.cells());
     a.commit(&mut store);
     assert_eq!(b.session.status().conflicts, 1);
+}
+
+/// A's label lost to B's later edit: A is told once, with both values, whether it hears
+/// B's commit or reads it from the op log; it is not left for the user to decide.
+#[test]
+fn the_tab_whose_committed_value_lost_is_told_once_with_both_values() {
+    for from_the_log in [false, true] {
+        let (store, mut a, b) = same_label(ConflictPolicy::LaterWins);
+        let mut message: Value = serde_json::from_str(&b.outbox[0]).unwrap();
+        if from_the_log {
+            for field in ["changes", "hash", "overrides"] {
+                message.as_object_mut().unwrap().remove(field);
+            }
+        }
+        a.receive(&message.to_string(), &store);
+        let told = a.conflicts();
+        assert_eq!(told.len(), 1, "{told:?}");
+        assert_eq!(
+            serde_json::to_value(&told[0]).unwrap(),
+            json!({ "kind": "samePath", "cellId": "n1", "path": "attrs/text/text",
+                    "local": "from A", "remote": "from B", "resolution": "replaced" })
+        );
+        assert_eq!(a.session.status().conflicts, 1);
+        assert_eq!(a.get("n1", "attrs/text/text"), Some(json!("from B")));
+        // The record carries it, for a tab that reads it later.
+        assert_eq!(store.all[1].overrides[0].tab_id, "A");
+    }
+}
+
+#[test]
+fn a_tab_whose_value_did_not_lose_is_told_nothing() {
+    let mut store = store();
+    let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
+    let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
+    let mut d = Tab::open("D", &store, ConflictPolicy::LaterWins);
+    a.set("n1", "attrs/text/text", json!("from A"));
+    b.set("n1", "attrs/text/text", json!("from B"));
+    a.commit(&mut store);
+    b.commit(&mut store); // B's value replaces A's
+    deliver(&mut b, &mut d, &store); // D reads both commits from the op log
+    assert_eq!(d.get("n1", "attrs/text/text"), Some(json!("from B")));
+    assert!(d.conflicts().is_empty(), "{:?}", d.conflicts());
+    assert_eq!(d.cells(), store.cells());
+}
+
+#[test]
+fn an_override_is_not_claimed_once_the_winning_change_is_gone() {
+    let mut store = store();
+    let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
+    let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
+    a.set("n1", "data/x", json!("from A"));
+    b.set("n1", "data/x", json!("from B"));
+    a.commit(&mut store);
+    b.receive(&a.outbox[0], &store); // B wins under its pending edit…
+    b.set("n2", "data/x", json!("unrelated"));
+    b.session.record_local(Vec::new());
+    // …then puts A's value back before committing.
+    b.set("n1", "data/x", json!("from A"));
+    b.commit(&mut store);
+    deliver(&mut b, &mut a, &store);
+    assert!(a.conflicts().is_empty(), "{:?}", a.conflicts());
+    assert_eq!(a.cells(), store.cells());
 }
 
 #[test]
@@ -722,7 +1480,7 @@ fn a_remove_of_a_cell_updated_in_another_tab_wins_or_waits() {
                 assert_eq!(conflicts[0].resolution, Resolution::KeptLocal);
                 assert!(!b.state.diagram().contains("n1"));
                 // The committed removal carries the cell as the store had it.
-                let removal = &store.log.last().unwrap().changes[0];
+                let removal = &store.all.last().unwrap().changes[0];
                 assert!(
                     matches!(removal, Change::Remove { cell } if cell["data"]["x"] == "edited")
                 );
@@ -766,7 +1524,7 @@ fn both_tabs_adding_the_same_id() {
         Some(json!({ "id": "start", "data": { "by": "A" } }))
     );
     assert_eq!(
-        store.diagram.get("start", "data/by").unwrap(),
+        store.diagram().get("start", "data/by").unwrap(),
         Some(&json!("B"))
     );
     // Ask: theirs stays, mine waits.
@@ -1223,6 +1981,8 @@ fn check(ops: Vec<Op>, tabs: usize, policy: ConflictPolicy) -> Result<(), TestCa
         prop_assert_eq!(&tab.cells(), &stored, "tab {}", tab.session.config().tab_id);
         prop_assert!(tab.session.pending().is_empty());
         prop_assert_eq!(tab.session.committed_version(), world.store.version());
+        // A tab that only integrates what the store backs never holds what it does not.
+        prop_assert_eq!(tab.out_of_step, 0);
     }
     // No edit is lost: each one was committed, unless its cell was removed or replaced,
     // an undo took it back, or it lost a conflict (reported).
@@ -1325,8 +2085,9 @@ proptest! {
         for (id, path, value) in &world.edits {
             prop_assert!(committed.contains(&json!(value).to_string()), "edit {}/{} = {} was lost", id, path, value);
         }
+        let stored = world.store.diagram();
         for ((id, path), value) in &last {
-            prop_assert_eq!(world.store.diagram.get(id, path).unwrap(), Some(value));
+            prop_assert_eq!(stored.get(id, path).unwrap(), Some(value));
         }
         for tab in &world.tabs {
             prop_assert_eq!(tab.cells(), world.store.cells());

@@ -43,7 +43,10 @@ export interface DiagramEntry {
   publicCopyId?: string;
   lastPushedAt?: number;
   lastPulledAt?: number;
+  /** The server copy's version at the last push or pull. */
   publicVersion?: number;
+  /** The committed `version` whose changes the server copy holds since the last push. */
+  pushedVersion?: number;
 }
 
 /** A stored record that could not be read and was skipped (Rust `CorruptRecord`). */

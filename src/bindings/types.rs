@@ -111,11 +111,15 @@ export interface SyncStatus {
   error: { code: string; message: string; retryable: boolean } | null;
 }
 
-/** A conflict with another tab (Rust `Conflict`): absent `local`/`remote` mean missing. */
+/**
+ * A conflict with another tab (Rust `Conflict`): absent `local`/`remote` mean missing.
+ * `replaced`: this tab had committed `local`, and another tab's later commit replaced it
+ * with `remote` (nothing to decide; it is not listed in `conflicts`).
+ */
 export interface TabConflict {
   kind: 'samePath' | 'removedRemotely' | 'updatedRemotely' | 'addedTwice';
   cellId: string; path?: string; local?: unknown; remote?: unknown;
-  resolution: 'keptLocal' | 'keptRemote' | 'unresolved';
+  resolution: 'keptLocal' | 'keptRemote' | 'unresolved' | 'replaced';
 }
 
 /** `autosave` options: the save callback and its schedule, all times in milliseconds. */

@@ -50,6 +50,9 @@ struct Shared {
     save: Function,
     cells: Rc<dyn Fn() -> Option<Vec<Value>>>,
     on_status: Rc<dyn Fn(&AutoSaveStatus)>,
+    /// Told every accepted `saved` answer (its version), even when edits made meanwhile
+    /// keep the status `dirty`.
+    on_saved: Option<Rc<dyn Fn(u64)>>,
     timer: Option<Timeout>,
     armed_for: Option<Millis>,
     pump_queued: bool,
@@ -103,6 +106,7 @@ impl AutoSaveDriver {
             save,
             cells: Rc::new(cells),
             on_status: Rc::new(on_status),
+            on_saved: None,
             timer: None,
             armed_for: None,
             pump_queued: false,
@@ -166,6 +170,12 @@ impl AutoSaveDriver {
     /// Tells the engine the browser is online or offline (the window's events do this too).
     pub fn set_online(&self, online: bool) {
         set_online(&self.shared, online);
+    }
+
+    /// Calls `on_saved(version)` (from a microtask) for every save the server accepted,
+    /// also when edits made meanwhile keep the status `dirty`.
+    pub fn on_saved(&self, on_saved: impl Fn(u64) + 'static) {
+        self.shared.borrow_mut().on_saved = Some(Rc::new(on_saved));
     }
 
     /// Whether this tab leads its diagram's tabs: only the leader saves (a follower waits
@@ -373,10 +383,18 @@ fn finish(shared: &Rc<RefCell<Shared>>, attempt: u64, result: SaveResult) {
         });
         return;
     };
-    inner
+    let saved = match result {
+        SaveResult::Saved { version } => Some(version),
+        _ => None,
+    };
+    let accepted = inner
         .engine
         .on_save_result(attempt, result, BrowserClock.now());
+    let on_saved = inner.on_saved.clone().filter(|_| accepted);
     drop(inner);
+    if let (Some(on_saved), Some(version)) = (on_saved, saved) {
+        on_saved(version);
+    }
     queue_pump(shared);
 }
 

@@ -13,8 +13,10 @@
 
 use diagram_state::core::model::{cell_id, Change};
 use diagram_state::core::path::checked_segments;
+use diagram_state::core::storage::ChainHash;
 use diagram_state::core::sync::{
-    decode_message, Envelope, Expect, IgnoredReason, Message, MAX_MESSAGE_BYTES, PROTOCOL_VERSION,
+    decode_message, ConflictKind, Envelope, Expect, IgnoredReason, Message, Override,
+    MAX_MESSAGE_BYTES, PROTOCOL_VERSION,
 };
 use proptest::prelude::*;
 use serde_json::{json, Value};
@@ -46,13 +48,58 @@ fn change() -> impl Strategy<Value = Change> {
     ]
 }
 
+fn overridden() -> impl Strategy<Value = Override> {
+    let kind = prop::sample::select(vec![
+        ConflictKind::SamePath,
+        ConflictKind::AddedTwice,
+        ConflictKind::RemovedRemotely,
+    ]);
+    (
+        kind,
+        prop::sample::select(vec!["n1", "ü"]),
+        prop::option::of(Just("position/x".to_owned())),
+        prop::option::of(gen::value(1, 2)),
+        prop::option::of(gen::value(1, 2)),
+        gen::text(),
+    )
+        .prop_map(|(kind, cell, path, replaced, value, tab_id)| Override {
+            kind,
+            cell_id: cell.into(),
+            path,
+            replaced,
+            value,
+            tab_id,
+        })
+}
+
 fn envelope() -> impl Strategy<Value = Envelope> {
     let message = prop_oneof![
-        3 => prop::option::of(prop::collection::vec(change(), 0..4))
-            .prop_map(|changes| Message::Commit { changes }),
+        3 => (
+            prop::option::of(prop::collection::vec(change(), 0..4)),
+            prop::option::of(any::<u64>()),
+            prop::collection::vec(overridden(), 0..2),
+        )
+            .prop_map(|(changes, hash, overrides)| Message::Commit {
+                // A hash and overrides travel only with the changes they are about.
+                hash: changes
+                    .as_ref()
+                    .and(hash)
+                    .and_then(|hash| ChainHash::parse(&format!("{hash:016x}"))),
+                overrides: if changes.is_some() { overrides } else { Vec::new() },
+                changes,
+            }),
         1 => Just(Message::Hello),
         1 => Just(Message::Here),
         1 => Just(Message::Bye),
+        1 => (prop::collection::vec(prop::collection::vec(change(), 0..3), 0..3), 0usize..3)
+            .prop_map(|(sets, in_flight)| Message::Handoff {
+                in_flight: in_flight.min(sets.len()),
+                sets,
+            }),
+        1 => (0u64..20, 0u64..20).prop_map(|(server_version, store_version)| Message::Saved {
+            server_version,
+            store_version,
+        }),
     ];
     (
         prop_oneof![8 => Just(PROTOCOL_VERSION), 1 => prop::sample::select(vec![0, 2, u32::MAX])],
@@ -114,7 +161,7 @@ fn reason_before_body(text: &str, max: usize) -> Result<(), IgnoredReason> {
     if tab == TAB {
         return Err(IgnoredReason::OwnMessage);
     }
-    if !["commit", "hello", "here", "bye"].contains(&kind) {
+    if !Message::TYPES.contains(&kind) {
         return Err(IgnoredReason::UnknownType);
     }
     Ok(())
@@ -127,22 +174,63 @@ fn well_formed(change: &Change) -> bool {
     }
 }
 
+/// Whether `overrides` is absent, `null`, or an array of override objects.
+fn overrides_fine(overrides: Option<&Value>) -> bool {
+    match overrides {
+        None | Some(Value::Null) => true,
+        Some(Value::Array(items)) => {
+            items.iter().all(Value::is_object)
+                && serde_json::from_value::<Vec<Override>>(Value::Array(items.clone())).is_ok()
+        }
+        Some(_) => false,
+    }
+}
+
+/// Whether a JSON value is an array of change objects that could each apply.
+fn change_list(changes: &Value) -> bool {
+    changes.as_array().is_some_and(|items| {
+        items.iter().all(|item| {
+            item.is_object()
+                && serde_json::from_value::<Change>(item.clone())
+                    .is_ok_and(|change| well_formed(&change))
+        })
+    })
+}
+
 /// Whether the body of a text that passed the envelope checks is malformed: `changes` is
-/// not an array of change objects (the array form serde also reads is not one), or a change
-/// could never apply.
+/// not an array of change objects (the array form serde also reads is not one), a change
+/// could never apply, or `hash` is not 16 hex digits; for a hand-off, `sets` is not an
+/// array of such arrays, or `inFlight` not a count of at most that many sets; for a
+/// `saved`, a version missing or not a count.
 fn body_is_malformed(value: &Value) -> bool {
     let kind = value["type"].as_str().unwrap_or_default();
+    if kind == "saved" {
+        return !(value["serverVersion"].is_u64() && value["storeVersion"].is_u64());
+    }
+    if kind == "handoff" {
+        let sets = match value.get("sets") {
+            None | Some(Value::Null) => Some(0),
+            Some(Value::Array(sets)) => sets.iter().all(change_list).then_some(sets.len()),
+            Some(_) => None,
+        };
+        let Some(sets) = sets else {
+            return true;
+        };
+        return match value.get("inFlight") {
+            None | Some(Value::Null) => false,
+            Some(count) => count.as_u64().is_none_or(|count| count > sets as u64),
+        };
+    }
+    let bad_hash = match value.get("hash") {
+        None | Some(Value::Null) => false,
+        Some(Value::String(text)) => ChainHash::parse(text).is_none(),
+        Some(_) => true,
+    };
+    if kind == "commit" && (bad_hash || !overrides_fine(value.get("overrides"))) {
+        return true;
+    }
     match (kind, value.get("changes")) {
-        ("commit", Some(changes)) if !changes.is_null() => {
-            let Some(items) = changes.as_array() else {
-                return true;
-            };
-            !items.iter().all(|item| {
-                item.is_object()
-                    && serde_json::from_value::<Change>(item.clone())
-                        .is_ok_and(|change| well_formed(&change))
-            })
-        }
+        ("commit", Some(changes)) if !changes.is_null() => !change_list(changes),
         _ => false,
     }
 }
@@ -153,6 +241,8 @@ fn kind_of(message: &Message) -> &'static str {
         Message::Hello => "hello",
         Message::Here => "here",
         Message::Bye => "bye",
+        Message::Handoff { .. } => "handoff",
+        Message::Saved { .. } => "saved",
     }
 }
 
@@ -220,7 +310,12 @@ pub fn check(case: &Value) -> Verdict {
         value["type"] == kind_of(&envelope.message),
         "type changed: {envelope:?}"
     );
-    if let Message::Commit { changes } = &envelope.message {
+    if let Message::Commit {
+        changes,
+        hash,
+        overrides,
+    } = &envelope.message
+    {
         let sent: Option<Vec<Change>> = value
             .get("changes")
             .filter(|changes| !changes.is_null())
@@ -229,11 +324,49 @@ pub fn check(case: &Value) -> Verdict {
             *changes == sent,
             "changes differ from the text's: {changes:?}"
         );
+        let sent_hash = value
+            .get("hash")
+            .and_then(Value::as_str)
+            .and_then(ChainHash::parse);
+        ensure!(*hash == sent_hash, "hash differs from the text's: {hash:?}");
+        let sent_overrides: Vec<Override> = value
+            .get("overrides")
+            .filter(|overrides| !overrides.is_null())
+            .and_then(|overrides| serde_json::from_value(overrides.clone()).ok())
+            .unwrap_or_default();
+        ensure!(
+            *overrides == sent_overrides,
+            "overrides differ from the text's: {overrides:?}"
+        );
     }
+    // The encoder leaves out a hash and overrides without changes (they are about them).
+    let envelope = match envelope.message {
+        Message::Commit { changes: None, .. } => Envelope {
+            message: Message::Commit {
+                changes: None,
+                hash: None,
+                overrides: Vec::new(),
+            },
+            ..envelope
+        },
+        _ => envelope,
+    };
     let again = envelope.encode(max);
     let redecoded = decode_message(&again, expect);
+    // What a message too large travels as: a commit without its changes, a hand-off
+    // without its sets.
     let slim = Envelope {
-        message: Message::Commit { changes: None },
+        message: match envelope.message {
+            Message::Handoff { .. } => Message::Handoff {
+                in_flight: 0,
+                sets: Vec::new(),
+            },
+            _ => Message::Commit {
+                changes: None,
+                hash: None,
+                overrides: Vec::new(),
+            },
+        },
         ..envelope.clone()
     };
     ensure!(
@@ -254,9 +387,16 @@ pub fn check(case: &Value) -> Verdict {
         let mut slim_sent = sent.clone();
         if let Some(fields) = slim_sent.as_object_mut() {
             fields.remove("changes");
+            fields.remove("hash");
+            fields.remove("overrides");
+            if sent["type"] == "handoff" {
+                fields.insert("inFlight".into(), json!(0));
+                fields.insert("sets".into(), json!([]));
+            }
         }
+        let slimmed = !text.contains("\"changes\"") && !text.contains("\"sets\"");
         ensure!(
-            decoded == *sent || (decoded == slim_sent && !text.contains("\"changes\"")),
+            decoded == *sent || (decoded == slim_sent && slimmed),
             "sent {sent}, decoded {decoded}"
         );
     }
@@ -275,12 +415,19 @@ fn sent_was_refused(case: &Value, reason: IgnoredReason) -> Verdict {
             && sent["diagramId"] == DIAGRAM
             && sent["tabId"] != ""
             && sent["tabId"] != TAB;
-        let changes_fine = match sent["changes"].as_array() {
-            Some(changes) => changes.iter().all(|change| {
-                serde_json::from_value::<Change>(change.clone()).is_ok_and(|c| well_formed(&c))
-            }),
-            None => true,
-        };
+        let hash_fine = sent
+            .get("hash")
+            .and_then(Value::as_str)
+            .is_none_or(|hash| ChainHash::parse(hash).is_some());
+        let saved_fine = sent["type"] != "saved"
+            || (sent["serverVersion"].is_u64() && sent["storeVersion"].is_u64());
+        let changes_fine = hash_fine
+            && saved_fine
+            && overrides_fine(sent.get("overrides"))
+            && sent.get("changes").is_none_or(change_list)
+            && sent["sets"]
+                .as_array()
+                .is_none_or(|sets| sets.iter().all(change_list));
         let text_fits = case["text"].as_str().map_or(0, str::len)
             <= case["maxBytes"].as_u64().unwrap_or(0) as usize;
         ensure!(

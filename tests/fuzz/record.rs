@@ -15,7 +15,7 @@
 
 use diagram_state::core::model::Change;
 use diagram_state::core::storage::{
-    encode_cell, DiagramEntry, EntryRecord, OplogRecord, StorageType,
+    encode_cell, ChainHash, DiagramEntry, EntryRecord, OplogRecord, StorageType,
 };
 use proptest::prelude::*;
 use serde_json::{json, Map, Value};
@@ -29,7 +29,7 @@ const MAX_SAFE: u64 = (1 << 53) - 1;
 const KINDS: [&str; 4] = ["entry", "cell", "oplog", "legacy"];
 
 /// The fields a directory record gives a meaning to (an extra field never has these names).
-const KNOWN: [&str; 13] = [
+const KNOWN: [&str; 16] = [
     "id",
     "name",
     "description",
@@ -41,7 +41,10 @@ const KNOWN: [&str; 13] = [
     "lastPushedAt",
     "lastPulledAt",
     "publicVersion",
+    "pushedVersion",
     "nextOrder",
+    "headHash",
+    "handoffs",
     "cells",
 ];
 
@@ -81,16 +84,21 @@ fn entry_record() -> impl Strategy<Value = Value> {
             prop::option::of(finite()),
             prop::option::of(finite()),
             prop::option::of(count()),
+            prop::option::of(count()),
         ),
-        count(),
+        (
+            count(),
+            prop::option::of(any::<u64>()),
+            prop::collection::vec(gen::text(), 0..3),
+        ),
         extra,
     )
         .prop_map(
             |(
                 (id, name, description, storage_type),
                 (created_at, updated_at, version, public_copy_id),
-                (last_pushed_at, last_pulled_at, public_version),
-                next_order,
+                (last_pushed_at, last_pulled_at, public_version, pushed_version),
+                (next_order, head_hash, handoffs),
                 extra,
             )| {
                 let entry = DiagramEntry {
@@ -105,8 +113,12 @@ fn entry_record() -> impl Strategy<Value = Value> {
                     last_pushed_at,
                     last_pulled_at,
                     public_version,
+                    pushed_version,
                 };
                 let mut record = EntryRecord::new(entry, next_order);
+                record.head_hash =
+                    head_hash.and_then(|hash| ChainHash::parse(&format!("{hash:016x}")));
+                record.handoffs = handoffs;
                 record.extra = extra
                     .into_iter()
                     .filter(|(key, _)| !KNOWN.contains(&key.as_str()))
@@ -142,14 +154,18 @@ fn oplog_record() -> impl Strategy<Value = Value> {
         gen::text(),
         finite(),
         prop::collection::vec(change, 0..3),
+        prop::option::of(any::<u64>()),
     )
-        .prop_map(|(version, tab_id, committed_at, changes)| {
+        .prop_map(|(version, tab_id, committed_at, changes, hash)| {
             let record = OplogRecord {
                 diagram_id: "d1".into(),
                 version,
                 tab_id,
                 committed_at,
                 changes,
+                // Records written before hashes existed have none.
+                hash: hash.and_then(|hash| ChainHash::parse(&format!("{hash:016x}"))),
+                overrides: Vec::new(),
             };
             let text = record.encode().unwrap_or_default();
             json!({ "kind": "oplog", "text": text, "version": version, "written": true })

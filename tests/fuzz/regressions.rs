@@ -80,6 +80,8 @@ fn stored_numbers_come_back_exactly() {
             tab_id: "t".into(),
             committed_at: x,
             changes: vec![],
+            hash: None,
+            overrides: Vec::new(),
         };
         let decoded = OplogRecord::decode(&oplog.encode().unwrap(), "d1", Some(1)).unwrap();
         assert_eq!(decoded.committed_at, x, "{x:e}");

@@ -3,7 +3,7 @@
 use std::future::Future;
 use std::task::Poll;
 
-use diagram_state::core::model::{Change, SharedCell};
+use diagram_state::core::model::Change;
 use diagram_state::core::storage::{Commit, DiagramStore, NewDiagram};
 use diagram_state::platform::indexed_db::{IndexedDbStore, OpenOptions};
 use indexed_db_futures::database::Database;
@@ -98,21 +98,8 @@ pub async fn create(store: &impl DiagramStore, name: &str, cells: Vec<Value>) ->
 pub fn move_commit(diagram_id: &str, base_version: u64, tab: &str, cell: &Value, x: i64) -> Commit {
     let id = cell["id"].as_str().expect("a cell id");
     let before = cell["position"]["x"].clone();
-    let mut moved = cell.clone();
-    moved["position"]["x"] = json!(x);
-    Commit {
-        diagram_id: diagram_id.to_owned(),
-        base_version,
-        tab_id: tab.to_owned(),
-        changes: vec![Change::update(
-            id,
-            "position/x",
-            Some(before),
-            Some(json!(x)),
-        )],
-        put_cells: vec![SharedCell::new(moved)],
-        deleted_cells: vec![],
-    }
+    let change = Change::update(id, "position/x", Some(before), Some(json!(x)));
+    Commit::new(diagram_id, base_version, tab, vec![change])
 }
 
 /// Opens a raw connection to database `name` at its current version (no upgrade).

@@ -8,6 +8,7 @@ use std::rc::Rc;
 use diagram_state::core::history::Origin;
 use diagram_state::core::model::{Change, Diagram};
 use diagram_state::core::state::{DiagramState, Integration};
+use diagram_state::core::storage::ChainHash;
 use diagram_state::core::sync::{Action, CommittedSet, SessionConfig, SyncSession};
 use diagram_state::platform::broadcast::{BroadcastTransport, Incoming};
 use js_sys::{Function, Promise};
@@ -57,9 +58,11 @@ impl Signal {
     }
 }
 
-/// The store as the sync sees it: version, cells and an op log from `compacted` on.
+/// The store as the sync sees it: version, cells, the head of the hash chain and an op
+/// log from `compacted` on.
 pub struct Store {
     pub diagram: Diagram,
+    pub head: ChainHash,
     pub log: Vec<CommittedSet>,
     pub compacted: u64,
 }
@@ -68,6 +71,7 @@ impl Store {
     pub fn new(cells: Vec<Value>) -> Rc<RefCell<Self>> {
         Rc::new(RefCell::new(Self {
             diagram: Diagram::from_cells(cells, 1).expect("cells"),
+            head: ChainHash::start(1),
             log: Vec::new(),
             compacted: 1,
         }))
@@ -81,26 +85,38 @@ impl Store {
         self.diagram.cells().map(|cell| (**cell).clone()).collect()
     }
 
-    /// One transaction: `Err(stored)` when `base` is stale.
-    pub fn commit(&mut self, base: u64, changes: Vec<Change>, tab: &str) -> Result<u64, u64> {
+    /// One transaction: the new version and its chain link, `Err(stored)` when `base` is
+    /// stale.
+    pub fn commit(
+        &mut self,
+        base: u64,
+        changes: Vec<Change>,
+        tab: &str,
+    ) -> Result<(u64, ChainHash), u64> {
         if base != self.version() {
             return Err(self.version());
         }
-        let changes = self.diagram.apply_all(changes).expect("commit applies");
+        self.diagram
+            .apply_all(changes.clone())
+            .expect("commit applies");
         let version = self.version();
+        self.head = self.head.next(version, tab, &changes, &[]);
         self.log.push(CommittedSet {
             version,
             tab_id: tab.into(),
             changes,
+            hash: Some(self.head),
+            overrides: Vec::new(),
         });
-        Ok(version)
+        Ok((version, self.head))
     }
 
-    pub fn read_log(&self, after: u64, up_to: u64) -> Option<Vec<CommittedSet>> {
+    /// The op-log records after `after`, or `None` when they were compacted away.
+    pub fn read_log(&self, after: u64) -> Option<Vec<CommittedSet>> {
         (after >= self.compacted).then(|| {
             self.log
                 .iter()
-                .filter(|set| set.version > after && set.version <= up_to)
+                .filter(|set| set.version > after)
                 .cloned()
                 .collect()
         })
@@ -140,15 +156,15 @@ impl PageTab {
 
     pub fn open_with(config: SessionConfig, store: &Rc<RefCell<Store>>) -> Self {
         let mut state = DiagramState::new(js_sys::Date::now);
-        let (cells, version) = {
+        let (cells, version, head) = {
             let store = store.borrow();
-            (store.cells(), store.version())
+            (store.cells(), store.version(), store.head)
         };
         state.load(cells, version).expect("load");
         let diagram_id = config.diagram_id.clone();
         let tab = Rc::new(RefCell::new(TabState {
             state,
-            session: SyncSession::new(config, version),
+            session: SyncSession::new(config, version, head),
             integrations: Vec::new(),
             outbox: Vec::new(),
         }));
@@ -202,8 +218,11 @@ impl PageTab {
                 .borrow_mut()
                 .commit(request.base, request.changes, &tab_id);
             match answer {
-                Ok(version) => {
-                    let message = tab.session.on_commit_ok(version).expect("commit answer");
+                Ok((version, hash)) => {
+                    let message = tab
+                        .session
+                        .on_commit_ok(version, hash)
+                        .expect("commit answer");
                     if let (Some(message), true) = (message, post) {
                         self.channel.post(&message).expect("post");
                     }
@@ -267,8 +286,8 @@ impl TabState {
                         .expect("integrate");
                     self.integrations.extend(integration);
                 }
-                Action::RepairGap { after, up_to } => {
-                    let next = match store.read_log(after, up_to) {
+                Action::RepairGap { after, .. } | Action::CheckStore { after } => {
+                    let next = match store.read_log(after) {
                         Some(records) => self.session.on_oplog(records),
                         None => self.session.on_oplog_missing(),
                     };
@@ -277,12 +296,17 @@ impl TabState {
                 Action::Resync => {
                     let integration = self
                         .session
-                        .resynced(&mut self.state, store.version(), store.cells())
+                        .resynced(&mut self.state, store.version(), store.head, store.cells())
                         .expect("resync");
                     self.integrations.push(integration);
                 }
                 Action::Post { message } => self.outbox.push(message),
-                Action::Ignore { .. } | Action::PeerJoined { .. } | Action::PeerLeft { .. } => {}
+                // No tab of these tests closes with changes to hand over.
+                Action::TakeOver { .. } | Action::Claim { .. } => {}
+                Action::Ignore { .. }
+                | Action::PeerJoined { .. }
+                | Action::PeerLeft { .. }
+                | Action::SavedElsewhere { .. } => {}
             }
         }
     }

@@ -240,8 +240,8 @@ impl DiagramStateJs {
             .map_err(|message| js_error("INVALID_ARGUMENT", &message))?;
         let filter = options.filter.build().map_err(to_js_error)?;
         let mut core = CoreState::with_settings(BrowserClock, filter, config);
-        let (cells, version, public_version, unpushed) = match &store {
-            None => (options.cells, options.version, None, false),
+        let (cells, version, head, public_version, unpushed, pushed) = match &store {
+            None => (options.cells, options.version, None, None, false, None),
             Some(store) => {
                 if !options.cells.is_empty() || options.version != 0 {
                     return Err(js_error(
@@ -255,11 +255,17 @@ impl DiagramStateJs {
                     .and_then(|loaded| loaded.into_complete())
                     .map_err(store_error)?;
                 let unpushed = loaded.entry.has_unpushed_changes();
+                // The store version the server copy includes: as recorded by the last
+                // save, or the loaded one unless an earlier session closed before saving.
+                let pushed =
+                    (loaded.entry.pushed_version).or_else(|| (!unpushed).then_some(loaded.version));
                 (
                     loaded.cells,
                     loaded.version,
+                    Some(loaded.head_hash),
                     loaded.entry.public_version,
                     unpushed,
+                    pushed,
                 )
             }
         };
@@ -272,10 +278,10 @@ impl DiagramStateJs {
             _ => None,
         };
         let tab_id = format!("tab-{:013x}", random_seed());
-        let sync = store.as_ref().map(|_| {
+        let sync = head.map(|head| {
             let mut config = SessionConfig::new(options.diagram_id.clone(), tab_id.clone());
             config.policy = options.conflict_policy;
-            SyncSession::new(config, version)
+            SyncSession::new(config, version, head)
         });
         let state = Self {
             inner: Rc::new(Inner {
@@ -296,9 +302,6 @@ impl DiagramStateJs {
             state.inner.announce_tab();
         }
         if let Some((engine, save)) = engine {
-            // The server copy holds the loaded version unless an earlier session closed
-            // before its last save.
-            let pushed = (!unpushed).then_some(version);
             state.start_autosave(engine, save, pushed);
             if unpushed {
                 // An earlier session may have closed before the server had everything.

@@ -16,10 +16,12 @@ use crate::core::autosave::{
     merge_server_copy, AutoSaveDecision, AutoSaveEngine, AutoSaveStatus, ConflictResolution,
     Overridden, Prefer, ResolutionOutcome, ServerMerge, Trigger,
 };
+use crate::core::clock::Clock;
 use crate::core::history::{OperationKind, Origin};
 use crate::core::model::{Change, Diagram};
 use crate::core::sync::SyncSession;
 use crate::platform::autosave_driver::AutoSaveDriver;
+use crate::platform::clock::BrowserClock;
 
 /// The running auto-save: the driver, the page listeners that flush it, and which store
 /// versions the server copy holds.
@@ -72,18 +74,20 @@ impl DiagramStateJs {
         };
         let pushed = Rc::new(Cell::new(pushed));
         let emitter = self.inner.emitter.clone();
-        let weak = Rc::downgrade(&self.inner);
-        let known = Rc::clone(&pushed);
-        let on_status = move |status: &AutoSaveStatus| {
-            if let (AutoSaveStatus::Saved { at, version }, Some(inner)) = (status, weak.upgrade()) {
-                let store_version = sending.get();
-                known.set(known.get().max(Some(store_version)));
-                inner.record_push(*at, *version, store_version);
-            }
-            emitter.emit("save", status);
-        };
+        let on_status = move |status: &AutoSaveStatus| emitter.emit("save", status);
         let leading = self.inner.link().is_none_or(|link| link.is_leader());
         let driver = Rc::new(AutoSaveDriver::new(engine, save, cells, on_status, leading));
+        // Every accepted save, also one answered while the user kept editing: the
+        // directory and the other tabs learn the server version and what it includes.
+        let weak = Rc::downgrade(&self.inner);
+        let known = Rc::clone(&pushed);
+        driver.on_saved(move |version| {
+            let store_version = sending.get();
+            known.set(known.get().max(Some(store_version)));
+            if let Some(inner) = weak.upgrade() {
+                inner.record_push(BrowserClock.now(), version, store_version);
+            }
+        });
         let _page_listeners = flush_on_page_hide(&driver);
         self.inner.autosave.replace(Some(AutoSave {
             driver,
@@ -182,7 +186,6 @@ impl Inner {
     /// Another tab saved the diagram as `server_version`, including every store version up
     /// to `store_version`: this tab's auto-save takes that as its base (it saves on it when
     /// it leads next) and forgets the changes that save covered.
-    #[allow(dead_code)] // TEMP until merged
     pub(super) fn saved_elsewhere(&self, server_version: u64, store_version: u64) {
         let Some(autosave) = self
             .autosave

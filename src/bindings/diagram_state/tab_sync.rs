@@ -11,7 +11,7 @@ use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
 use gloo::events::EventListener;
-use gloo::timers::callback::Timeout;
+use gloo::timers::callback::{Interval, Timeout};
 use serde::Serialize;
 use wasm_bindgen_futures::spawn_local;
 
@@ -19,8 +19,10 @@ use super::Inner;
 use crate::core::clock::{Clock, Millis};
 use crate::core::model::Change;
 use crate::core::state::{DiagramState as CoreState, Integration};
-use crate::core::storage::{Commit, DiagramStore, EntryUpdate, OplogSince, StoreError};
-use crate::core::sync::{Action, CommittedSet, SyncSession, SyncStatus};
+use crate::core::storage::{ChainHash, Commit, DiagramStore, EntryUpdate, OplogSince, StoreError};
+use crate::core::sync::{
+    Action, CommittedSet, Conflict, Handoff, Resolution, SyncSession, SyncStatus, TICK_INTERVAL,
+};
 use crate::platform::broadcast::{BroadcastTransport, Incoming};
 use crate::platform::clock::BrowserClock;
 use crate::platform::indexed_db::LocalStore;
@@ -43,8 +45,18 @@ pub(super) struct Link {
     retry: RefCell<Option<Timeout>>,
     /// A resync asked for while a commit was in flight, run when it settles.
     resync_wanted: Cell<bool>,
+    /// The session's clock: heartbeats and forgetting silent tabs.
+    _ticks: RefCell<Option<Interval>>,
+    /// Work on the sync session that found it in use (a listener called back in while it
+    /// was borrowed), oldest first: done as soon as it is free, never dropped.
+    deferred: RefCell<VecDeque<Deferred>>,
+    /// Whether a task to do the deferred work is scheduled.
+    draining: Cell<bool>,
     _listeners: RefCell<Vec<EventListener>>,
 }
+
+/// Work on the sync session, to do when it is free.
+type Deferred = Box<dyn FnOnce(&Rc<Inner>)>;
 
 /// A store error as the sync status shows it.
 #[derive(Debug, Clone, Serialize)]
@@ -81,8 +93,9 @@ pub(super) struct SyncEvent<'a> {
 }
 
 impl Link {
-    /// Starts the link: opens the channel, announces this tab, stands for leader and
-    /// re-announces whenever the page becomes visible again.
+    /// Starts the link: opens the channel, starts the session's clock (heartbeats, silent
+    /// tabs), stands for leader, re-announces whenever the page becomes visible again, and
+    /// hands over what it has not committed when the page goes away (`pagehide`).
     pub(super) fn start(
         inner: &Rc<Inner>,
         store: Rc<LocalStore>,
@@ -100,8 +113,18 @@ impl Link {
             failures: Cell::new(0),
             retry: RefCell::new(None),
             resync_wanted: Cell::new(false),
+            _ticks: RefCell::new(None),
+            deferred: RefCell::new(VecDeque::new()),
+            draining: Cell::new(false),
             _listeners: RefCell::new(Vec::new()),
         });
+        let weak = Rc::downgrade(inner);
+        link._ticks
+            .replace(Some(Interval::new(TICK_INTERVAL as u32, move || {
+                if let Some(inner) = weak.upgrade() {
+                    inner.tick();
+                }
+            })));
         let weak = Rc::downgrade(inner);
         let transport = BroadcastTransport::open(&link.diagram_id, move |incoming| {
             on_incoming(&weak, incoming);
@@ -129,6 +152,15 @@ impl Link {
                 link.is_leader.set(true);
                 web_sys::console::warn_1(&format!("diagram-state: {error}").into());
             }
+        }
+        if let Some(window) = web_sys::window() {
+            let weak = Rc::downgrade(inner);
+            let listener = EventListener::new(&window, "pagehide", move |_| {
+                if let Some(inner) = weak.upgrade() {
+                    inner.leave();
+                }
+            });
+            link._listeners.borrow_mut().push(listener);
         }
         if let Some(document) = web_sys::window().and_then(|window| window.document()) {
             let weak = Rc::downgrade(inner);
@@ -171,6 +203,22 @@ impl Inner {
         self.link.borrow().clone()
     }
 
+    /// Does `work` now if the session is free, in order after any work still waiting;
+    /// otherwise (a listener called back in while the session is borrowed) queues it and
+    /// does it as soon as the borrow ends, in a task of its own. Nothing is dropped.
+    fn when_free(self: &Rc<Self>, work: impl FnOnce(&Rc<Inner>) + 'static) {
+        let Some(link) = self.link() else { return };
+        let free = self.session.try_borrow_mut().is_ok();
+        if free && link.deferred.borrow().is_empty() {
+            work(self);
+            return;
+        }
+        link.deferred.borrow_mut().push_back(Box::new(work));
+        if !link.draining.replace(true) {
+            spawn_local(drain_deferred(Rc::downgrade(self)));
+        }
+    }
+
     /// Runs `work` on the sync session and the core state, if both are still there.
     fn with_sync<R>(&self, work: impl FnOnce(&mut SyncSession, &mut CoreState) -> R) -> Option<R> {
         let mut guard = self.session.try_borrow_mut().ok()?;
@@ -185,28 +233,72 @@ impl Inner {
         if changes.is_empty() || self.link().is_none() {
             return;
         }
-        self.with_sync(|sync, _| sync.record_local(changes.to_vec()));
-        spawn_local(commit_pending(Rc::downgrade(self)));
+        let changes = changes.to_vec();
+        self.when_free(move |inner| {
+            inner.with_sync(|sync, _| sync.record_local(changes));
+            spawn_local(commit_pending(Rc::downgrade(inner)));
+        });
     }
 
     /// Records in the directory entry that the server copy held every change this tab
-    /// knew of at `at` (an auto-save answered `saved`), so that a later session knows
-    /// whether the server copy may lack something. Without a store this does nothing; a
-    /// failed write only means that session saves once more.
-    pub(super) fn record_push(&self, at: Millis, _server_version: u64, _store_version: u64) {
+    /// knew of at `at` (an auto-save answered `saved`): `lastPushedAt`, `publicVersion`
+    /// (`server_version`) and `pushedVersion` (`store_version`, the committed version the
+    /// saved cells include), so that a later session knows whether the server copy may
+    /// lack something; then tells the other tabs (`saved`), so that the next tab to save
+    /// starts from that server version. Without a store this does nothing; a failed write
+    /// only means that session saves once more.
+    pub(super) fn record_push(
+        self: &Rc<Self>,
+        at: Millis,
+        server_version: u64,
+        store_version: u64,
+    ) {
         let Some(link) = self.link() else { return };
         let update = EntryUpdate {
             last_pushed_at: Some(Some(at)),
+            public_version: Some(Some(server_version)),
+            pushed_version: Some(Some(store_version)),
             ..EntryUpdate::default()
         };
-        spawn_local(async move {
-            if let Err(error) = link.store.update_entry(&link.diagram_id, update).await {
-                web_sys::console::warn_1(
-                    &format!("diagram-state: cannot record the save in the directory: {error}")
-                        .into(),
-                );
-            }
+        self.when_free(move |inner| {
+            let saved =
+                inner.with_sync(|sync, _| sync.saved_message(server_version, store_version));
+            spawn_local(async move {
+                if let Err(error) = link.store.update_entry(&link.diagram_id, update).await {
+                    web_sys::console::warn_1(
+                        &format!("diagram-state: cannot record the save in the directory: {error}")
+                            .into(),
+                    );
+                }
+                if let Some(saved) = saved {
+                    link.post(&saved);
+                }
+            });
         });
+    }
+
+    /// One tick of the session's clock: posts the `here` heartbeat when due (without a
+    /// `sync` event: nothing changed), and forgets tabs gone silent (then reads the store,
+    /// and the status changes).
+    fn tick(self: &Rc<Self>) {
+        let Some(link) = self.link() else { return };
+        let Some(actions) = self.with_sync(|sync, _| sync.tick(BrowserClock.now())) else {
+            return;
+        };
+        let mut rest = Vec::new();
+        for action in actions {
+            match action {
+                Action::Post { message } => link.post(&message),
+                other => rest.push(other),
+            }
+        }
+        if !rest.is_empty() {
+            let weak = Rc::downgrade(self);
+            spawn_local(async move {
+                // A failed reload here is logged; the next commit reports it.
+                run_actions(weak, rest).await;
+            });
+        }
     }
 
     /// Announces this tab (its committed version) to the others.
@@ -218,14 +310,26 @@ impl Inner {
         }
     }
 
-    /// Says goodbye to the other tabs and stops the link (dispose).
-    pub(super) fn close_link(&self) {
-        let bye = self.with_sync(|sync, _| sync.bye_message());
-        if let Some(link) = self.link.borrow_mut().take() {
-            if let Some(bye) = bye {
-                link.post(&bye);
+    /// Tells the other tabs this one goes away: a `handoff` of the change sets it has not
+    /// committed (a tab that stays commits them), then `bye`. `postMessage` queues the
+    /// delivery at once, so the messages leave even as the page closes. The page may come
+    /// back (the back-forward cache): the sets then stay pending here too, and committing
+    /// them twice changes nothing the second time.
+    fn leave(&self) {
+        let Some(link) = self.link() else { return };
+        let messages = self.with_sync(|sync, _| (sync.handoff_message(), sync.bye_message()));
+        if let Some((handoff, bye)) = messages {
+            if let Some(handoff) = handoff {
+                link.post(&handoff);
             }
+            link.post(&bye);
         }
+    }
+
+    /// Hands over what is not committed, says goodbye and stops the link (dispose).
+    pub(super) fn close_link(&self) {
+        self.leave();
+        self.link.borrow_mut().take();
     }
 
     /// The sync status as the `sync` event sends it, or `None` without a store.
@@ -263,23 +367,30 @@ impl Inner {
     /// Applies what integrating another tab's changes did to the listeners: the view
     /// changes (origin `tab`), the history, the conflicts and auto-save.
     fn announce_integration(
-        &self,
+        self: &Rc<Self>,
         integration: Integration,
         before: crate::core::history::HistoryState,
     ) {
+        // Listed before the events go out: a listener that reads `conflicts` finds them.
+        let unresolved: Vec<Conflict> = integration
+            .conflicts
+            .iter()
+            .filter(|conflict| conflict.resolution == Resolution::Unresolved)
+            .cloned()
+            .collect();
+        if !unresolved.is_empty() {
+            self.when_free(move |inner| {
+                if let Ok(mut guard) = inner.session.try_borrow_mut() {
+                    if let Some(session) = guard.as_mut() {
+                        session.conflicts.extend(unresolved);
+                    }
+                }
+            });
+        }
         self.announce_changes("tab", &integration.view, integration.version);
         self.announce_history(before, integration.history);
         for conflict in &integration.conflicts {
             self.emitter.emit("conflict", conflict);
-        }
-        if let Ok(mut guard) = self.session.try_borrow_mut() {
-            if let Some(session) = guard.as_mut() {
-                session
-                    .conflicts
-                    .extend(integration.conflicts.into_iter().filter(|conflict| {
-                        conflict.resolution == crate::core::sync::Resolution::Unresolved
-                    }));
-            }
         }
         if !integration.view.is_empty() {
             self.trigger_autosave(&integration.view, None);
@@ -288,7 +399,7 @@ impl Inner {
 
     /// Integrates another tab's committed set. When it does not apply, this tab is out of
     /// step with the store: the answer is a `resync` (reload from the store), to do first.
-    fn integrate(&self, set: CommittedSet) -> Option<Action> {
+    fn integrate(self: &Rc<Self>, set: CommittedSet) -> Option<Action> {
         let result = self.with_sync(|sync, core| {
             let before = core.history_state();
             sync.integrate(core, set)
@@ -312,10 +423,33 @@ impl Inner {
         }
     }
 
-    fn resynced(&self, version: u64, cells: Vec<serde_json::Value>) {
+    /// Adopts a closing tab's change sets this tab claimed: shown as another tab's change,
+    /// then committed as this tab's own.
+    fn adopt(self: &Rc<Self>, handoff: Handoff) {
         let result = self.with_sync(|sync, core| {
             let before = core.history_state();
-            sync.resynced(core, version, cells)
+            sync.adopt(core, handoff).map(|adoption| (adoption, before))
+        });
+        match result {
+            Some(Ok((adoption, before))) => {
+                self.announce_changes("tab", &adoption.applied, adoption.version);
+                self.announce_history(before, adoption.history);
+                if !adoption.applied.is_empty() {
+                    self.trigger_autosave(&adoption.applied, None);
+                    spawn_local(commit_pending(Rc::downgrade(self)));
+                }
+            }
+            Some(Err(error)) => web_sys::console::error_1(
+                &format!("diagram-state: cannot take over a closing tab's changes: {error}").into(),
+            ),
+            None => {}
+        }
+    }
+
+    fn resynced(self: &Rc<Self>, version: u64, head: ChainHash, cells: Vec<serde_json::Value>) {
+        let result = self.with_sync(|sync, core| {
+            let before = core.history_state();
+            sync.resynced(core, version, head, cells)
                 .map(|integration| (integration, before))
         });
         match result {
@@ -350,16 +484,40 @@ impl Inner {
 fn on_incoming(weak: &Weak<Inner>, incoming: Incoming) {
     let Some(inner) = weak.upgrade() else { return };
     let now = BrowserClock.now();
-    let actions = inner.with_sync(|sync, _| match incoming {
-        Incoming::Text(text) => sync.on_message(&text, now),
-        Incoming::Unreadable => sync.on_unreadable(),
-    });
-    if let Some(actions) = actions {
-        let weak = weak.clone();
-        spawn_local(async move {
-            // A failed resync here is logged; the next commit reports it in the status.
-            run_actions(weak, actions).await;
+    inner.when_free(move |inner| {
+        let actions = inner.with_sync(|sync, _| match incoming {
+            Incoming::Text(text) => sync.on_message(&text, now),
+            Incoming::Unreadable => sync.on_unreadable(),
         });
+        if let Some(actions) = actions {
+            let weak = Rc::downgrade(inner);
+            spawn_local(async move {
+                // A failed resync here is logged; the next commit reports it in the status.
+                run_actions(weak, actions).await;
+            });
+        }
+    });
+}
+
+/// Does the work that found the session in use, in order, once it is free again (this
+/// runs in a task of its own, after the call that held it returned).
+async fn drain_deferred(weak: Weak<Inner>) {
+    loop {
+        let Some(inner) = weak.upgrade() else { return };
+        let Some(link) = inner.link() else { return };
+        if inner.session.try_borrow_mut().is_err() {
+            // Still in use (a borrow held across tasks would be a bug): try again later.
+            Timeout::new(0, move || spawn_local(drain_deferred(weak))).forget();
+            return;
+        }
+        let next = link.deferred.borrow_mut().pop_front();
+        match next {
+            Some(work) => work(&inner),
+            None => {
+                link.draining.set(false);
+                return;
+            }
+        }
     }
 }
 
@@ -371,15 +529,17 @@ async fn commit_pending(weak: Weak<Inner>) {
     loop {
         let Some(inner) = weak.upgrade() else { return };
         let Some(link) = inner.link() else { return };
-        let commit = inner.with_sync(|sync, core| {
+        let commit = inner.with_sync(|sync, _| {
             let request = sync.next_commit()?;
-            Some(Commit::from_diagram(
-                &link.diagram_id,
-                request.base,
-                &link.tab_id,
-                request.changes,
-                core.diagram(),
-            ))
+            Some(
+                Commit::new(
+                    &link.diagram_id,
+                    request.base,
+                    &link.tab_id,
+                    request.changes,
+                )
+                .overriding(request.overrides),
+            )
         });
         let Some(Some(commit)) = commit else { return };
         inner.emit_sync();
@@ -387,10 +547,12 @@ async fn commit_pending(weak: Weak<Inner>) {
         let result = link.store.commit(&commit).await;
         let Some(inner) = weak.upgrade() else { return };
         match result {
-            Ok(version) => {
+            Ok(committed) => {
                 link.failures.set(0);
                 link.error.replace(None);
-                match inner.with_sync(|sync, _| sync.on_commit_ok(version)) {
+                match inner
+                    .with_sync(|sync, _| sync.on_commit_ok(committed.version, committed.hash))
+                {
                     Some(Ok(Some(message))) => link.post(&message),
                     Some(Ok(None)) | None => {}
                     Some(Err(error)) => {
@@ -406,6 +568,22 @@ async fn commit_pending(weak: Weak<Inner>) {
                     .with_sync(|sync, _| sync.on_stale(stored))
                     .unwrap_or_default();
                 link.resync_wanted.set(false);
+                drop(inner);
+                if let Some(problem) = run_actions(weak.clone(), actions).await {
+                    let Some(inner) = weak.upgrade() else { return };
+                    inner.commit_failed(weak.clone(), &link, problem);
+                    inner.emit_sync();
+                    return;
+                }
+                continue;
+            }
+            Err(error @ StoreError::OutOfStep { .. }) => {
+                // This tab holds something the store does not: reload, keeping the pending
+                // changes (rebased on what is stored), then commit them again.
+                web_sys::console::warn_1(&format!("diagram-state: {error}; reloading").into());
+                let actions = inner
+                    .with_sync(|sync, _| sync.on_out_of_step())
+                    .unwrap_or_default();
                 drop(inner);
                 if let Some(problem) = run_actions(weak.clone(), actions).await {
                     let Some(inner) = weak.upgrade() else { return };
@@ -432,6 +610,26 @@ async fn commit_pending(weak: Weak<Inner>) {
     }
 }
 
+/// The op-log records after `after`, as the session reads them; `None` when the log no
+/// longer covers them or cannot be read (the answer is then a reload).
+async fn read_oplog(link: &Link, after: u64) -> Option<Vec<CommittedSet>> {
+    match link.store.oplog_since(&link.diagram_id, after).await {
+        Ok(OplogSince::Records { records }) => Some(
+            records
+                .into_iter()
+                .map(|record| CommittedSet {
+                    version: record.version,
+                    tab_id: record.tab_id,
+                    changes: record.changes,
+                    hash: record.hash,
+                    overrides: record.overrides,
+                })
+                .collect(),
+        ),
+        Ok(OplogSince::NotCovered { .. }) | Err(_) => None,
+    }
+}
+
 /// Does what the sync session asked, in order; reads from the store where needed. Returns
 /// why a reload of the diagram (a resync) failed, if one did.
 async fn run_actions(weak: Weak<Inner>, actions: Vec<Action>) -> Option<StoreProblem> {
@@ -447,35 +645,55 @@ async fn run_actions(weak: Weak<Inner>, actions: Vec<Action>) -> Option<StorePro
         match action {
             Action::Ignore { .. } | Action::PeerJoined { .. } | Action::PeerLeft { .. } => {}
             Action::Post { message } => link.post(&message),
+            Action::SavedElsewhere {
+                server_version,
+                store_version,
+            } => inner.saved_elsewhere(server_version, store_version),
             Action::Integrate { set } => {
                 if let Some(resync) = inner.integrate(set) {
                     queue.push_front(resync);
                 }
             }
-            Action::RepairGap { after, up_to } => {
+            Action::RepairGap { after, .. } | Action::CheckStore { after } => {
                 drop(inner);
-                let read = link.store.oplog_since(&link.diagram_id, after).await;
+                let read = read_oplog(&link, after).await;
                 let Some(inner) = weak.upgrade() else {
                     return failed;
                 };
                 let more = match read {
-                    Ok(OplogSince::Records { records }) => {
-                        let sets = records
-                            .into_iter()
-                            .filter(|record| record.version <= up_to)
-                            .map(|record| CommittedSet {
-                                version: record.version,
-                                tab_id: record.tab_id,
-                                changes: record.changes,
-                            })
-                            .collect();
-                        inner.with_sync(|sync, _| sync.on_oplog(sets))
-                    }
-                    Ok(OplogSince::NotCovered { .. }) | Err(_) => {
-                        inner.with_sync(|sync, _| sync.on_oplog_missing())
-                    }
+                    Some(sets) => inner.with_sync(|sync, _| sync.on_oplog(sets)),
+                    None => inner.with_sync(|sync, _| sync.on_oplog_missing()),
                 };
                 queue.extend(more.unwrap_or_default());
+            }
+            Action::TakeOver { handoff } => {
+                let committed = inner.with_sync(|sync, _| sync.committed_version());
+                drop(inner);
+                let after = handoff.base.min(committed.unwrap_or(handoff.base));
+                let read = read_oplog(&link, after).await;
+                let Some(inner) = weak.upgrade() else {
+                    return failed;
+                };
+                let more = inner.with_sync(|sync, _| sync.on_takeover_oplog(handoff, read));
+                queue.extend(more.unwrap_or_default());
+            }
+            Action::Claim { handoff } => {
+                drop(inner);
+                let claimed = link
+                    .store
+                    .claim_handoff(&link.diagram_id, &handoff.tab_id)
+                    .await;
+                let Some(inner) = weak.upgrade() else {
+                    return failed;
+                };
+                match claimed {
+                    Ok(true) => inner.adopt(handoff),
+                    Ok(false) => {}
+                    Err(error) => web_sys::console::warn_1(
+                        &format!("diagram-state: cannot claim a closing tab's changes: {error}")
+                            .into(),
+                    ),
+                }
             }
             Action::Resync => {
                 let committing = inner.with_sync(|sync, _| sync.status().committing);
@@ -489,7 +707,7 @@ async fn run_actions(weak: Weak<Inner>, actions: Vec<Action>) -> Option<StorePro
                     return failed;
                 };
                 match loaded.and_then(|loaded| loaded.into_complete()) {
-                    Ok(loaded) => inner.resynced(loaded.version, loaded.cells),
+                    Ok(loaded) => inner.resynced(loaded.version, loaded.head_hash, loaded.cells),
                     Err(error) => {
                         web_sys::console::error_1(
                             &format!("diagram-state: cannot reload the diagram: {error}").into(),

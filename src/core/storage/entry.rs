@@ -86,6 +86,10 @@ pub struct DiagramEntry {
     /// The version of the public copy at the last push or pull.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub public_version: Option<u64>,
+    /// The committed version whose changes the server copy holds since the last push:
+    /// with `publicVersion`, what a tab that saves next starts from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pushed_version: Option<u64>,
 }
 
 impl DiagramEntry {
@@ -154,6 +158,8 @@ pub struct EntryUpdate {
     pub last_pulled_at: Option<Option<Millis>>,
     /// The public copy's version at the last sync.
     pub public_version: Option<Option<u64>>,
+    /// The committed version the server copy holds since the last push.
+    pub pushed_version: Option<Option<u64>>,
 }
 
 impl EntryUpdate {
@@ -184,6 +190,9 @@ impl EntryUpdate {
         }
         if let Some(version) = self.public_version {
             entry.public_version = version;
+        }
+        if let Some(version) = self.pushed_version {
+            entry.pushed_version = version;
         }
         if modified {
             entry.updated_at = now;
@@ -217,6 +226,7 @@ pub fn new_entry(id: String, new: &NewDiagram, now: Millis) -> Result<DiagramEnt
         last_pushed_at: None,
         last_pulled_at: None,
         public_version: None,
+        pushed_version: None,
     })
 }
 
@@ -245,6 +255,7 @@ pub fn duplicate_entry(
         last_pushed_at: None,
         last_pulled_at: None,
         public_version: None,
+        pushed_version: None,
     })
 }
 

@@ -31,7 +31,16 @@ pub enum StoreError {
         /// The version currently stored.
         stored: u64,
     },
-    /// A commit that breaks the commit rules, e.g. a cell both written and deleted
+    /// The changes of a commit do not fit the stored cells: the committing tab is out of
+    /// step with the store, e.g. it updates a path whose stored value is not the one it
+    /// changed, or adds a cell that is stored already (`code`: `OUT_OF_STEP`). Nothing was
+    /// written; reload the diagram from the store (its pending changes are rebased).
+    #[error("the commit does not fit the stored diagram ({detail}): reload the diagram")]
+    OutOfStep {
+        /// What did not fit.
+        detail: String,
+    },
+    /// A commit that breaks the commit rules, e.g. a change that names no cell
     /// (`code`: `INVALID_COMMIT`).
     #[error("invalid commit: {reason}")]
     InvalidCommit {
@@ -147,6 +156,7 @@ impl ErrorCode for StoreError {
             Self::DiagramNotFound { .. } => "DIAGRAM_NOT_FOUND",
             Self::DiagramExists { .. } => "DIAGRAM_EXISTS",
             Self::StaleVersion { .. } => "STALE_VERSION",
+            Self::OutOfStep { .. } => "OUT_OF_STEP",
             Self::InvalidCommit { .. } => "INVALID_COMMIT",
             Self::InvalidName { .. } => "INVALID_NAME",
             Self::InvalidArgument { .. } => "INVALID_ARGUMENT",

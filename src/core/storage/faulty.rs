@@ -6,7 +6,7 @@ use std::cell::RefCell;
 
 use serde_json::Value;
 
-use super::commit::Commit;
+use super::commit::{Commit, Committed};
 use super::directory::Directory;
 use super::entry::{DiagramEntry, EntryUpdate, NewDiagram};
 use super::error::StoreError;
@@ -33,6 +33,8 @@ pub enum Operation {
     Commit,
     /// [`DiagramStore::oplog_since`].
     OplogSince,
+    /// [`DiagramStore::claim_handoff`].
+    ClaimHandoff,
 }
 
 /// A store that forwards to `inner`, except that the next call of an operation chosen with
@@ -113,7 +115,7 @@ impl<S: DiagramStore> DiagramStore for FaultyStore<S> {
         self.inner.load(id).await
     }
 
-    async fn commit(&self, commit: &Commit) -> Result<u64, StoreError> {
+    async fn commit(&self, commit: &Commit) -> Result<Committed, StoreError> {
         self.fault(Operation::Commit)?;
         self.inner.commit(commit).await
     }
@@ -121,6 +123,11 @@ impl<S: DiagramStore> DiagramStore for FaultyStore<S> {
     async fn oplog_since(&self, id: &str, after_version: u64) -> Result<OplogSince, StoreError> {
         self.fault(Operation::OplogSince)?;
         self.inner.oplog_since(id, after_version).await
+    }
+
+    async fn claim_handoff(&self, id: &str, from_tab: &str) -> Result<bool, StoreError> {
+        self.fault(Operation::ClaimHandoff)?;
+        self.inner.claim_handoff(id, from_tab).await
     }
 
     fn close(&self) {

@@ -6,13 +6,14 @@ use std::collections::HashSet;
 use serde::Serialize;
 use serde_json::Value;
 
+use super::chain::ChainHash;
 use super::corrupt::{CorruptRecord, CorruptRecords, RecordStore};
 use super::entry::DiagramEntry;
 use super::error::StoreError;
 use super::records::{record_key, CellRecord};
 use crate::core::model::{cell_id, Diagram, ModelError};
 
-/// A loaded diagram, as JavaScript sees it: `{ entry, cells, version, skipped }`.
+/// A loaded diagram, as JavaScript sees it: `{ entry, cells, version, headHash, skipped }`.
 ///
 /// When a cell record could not be read it is left out of `cells` and listed in `skipped`:
 /// the load is then incomplete ([`LoadedDiagram::is_complete`] is `false`) and must not be
@@ -26,6 +27,8 @@ pub struct LoadedDiagram {
     pub cells: Vec<Value>,
     /// The committed version (the same as `entry.version`).
     pub version: u64,
+    /// The hash chain's link of that version: what a tab's sync session starts from.
+    pub head_hash: ChainHash,
     /// The cell records that could not be read; empty when the load is complete.
     pub skipped: Vec<CorruptRecord>,
 }

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use serde_json::Value;
 
-use super::commit::{assign_orders, check_base, Commit};
+use super::commit::{check_base, CellWrite, Commit, Committed};
 use super::corrupt::{CorruptRecord, CorruptRecords, RecordStore};
 use super::directory::{collect_directory, Directory};
 use super::document::validate_cells;
@@ -50,21 +50,14 @@ struct Data {
 /// #         Poll::Pending => unreachable!("the memory store never waits"),
 /// #     }
 /// # }
+/// use diagram_state::core::model::Change;
 /// use diagram_state::core::storage::{Commit, DiagramStore, MemoryStore, NewDiagram};
-/// use diagram_state::core::model::SharedCell;
 /// use serde_json::json;
 ///
 /// let store = MemoryStore::new(|| 0.0);
 /// let entry = block_on(store.create(NewDiagram::local("Flow"))).unwrap();
-/// let commit = Commit {
-///     diagram_id: entry.id.clone(),
-///     base_version: 0,
-///     tab_id: "tab-1".into(),
-///     changes: vec![],
-///     put_cells: vec![SharedCell::new(json!({ "id": "n1" }))],
-///     deleted_cells: vec![],
-/// };
-/// assert_eq!(block_on(store.commit(&commit)).unwrap(), 1);
+/// let commit = Commit::new(&entry.id, 0, "tab-1", vec![Change::add(json!({ "id": "n1" }))]);
+/// assert_eq!(block_on(store.commit(&commit)).unwrap().version, 1);
 /// // The same base again is stale: another commit got there first.
 /// assert!(block_on(store.commit(&commit)).is_err());
 /// ```
@@ -178,6 +171,28 @@ fn collect_cells(data: &Data, id: &str) -> (Vec<Value>, Vec<CorruptRecord>) {
         collector.push(Some(cell_id), raw);
     }
     collector.finish(|_| None)
+}
+
+/// A stored cell record a commit touches; one that cannot be read stops the commit.
+fn decode_cell(
+    diagram_id: &str,
+    cell_id: &str,
+    slot: &Slot<CellRecord>,
+) -> Result<CellRecord, StoreError> {
+    let decoded = match slot {
+        Slot::Decoded(record) => Ok(record.clone()),
+        Slot::Raw(Value::String(text)) => CellRecord::decode_for(text, cell_id),
+        Slot::Raw(other) => Err(format!("not a cell record (found {})", type_name(other))),
+    };
+    decoded.map_err(|reason| {
+        StoreError::CorruptRecords(CorruptRecords {
+            records: vec![CorruptRecord {
+                store: RecordStore::Cells,
+                key: record_key::cell(diagram_id, cell_id),
+                reason,
+            }],
+        })
+    })
 }
 
 fn decode_oplog(
@@ -308,52 +323,67 @@ impl DiagramStore for MemoryStore {
         let (cells, skipped) = collect_cells(&data, id);
         Ok(LoadedDiagram {
             version: record.entry.version,
+            head_hash: record.head(),
             entry: record.entry,
             cells,
             skipped,
         })
     }
 
-    async fn commit(&self, commit: &Commit) -> Result<u64, StoreError> {
-        let put_ids = commit.validate()?;
+    async fn commit(&self, commit: &Commit) -> Result<Committed, StoreError> {
+        commit.validate()?;
         self.open()?;
         let now = self.clock.now();
         let mut data = self.data.borrow_mut();
         let id = commit.diagram_id.as_str();
         let mut record = entry_record(&data, id)?;
         check_base(record.entry.version, commit.base_version)?;
-        let new_version = commit.new_version()?;
-        let oplog_record = commit.oplog_record(now)?;
+        let version = commit.new_version()?;
         let stored_cells = data.cells.get(id);
-        let existing = put_ids.iter().map(|cell_id| {
-            match stored_cells.and_then(|cells| cells.get(*cell_id)) {
-                Some(Slot::Decoded(stored)) => Some(stored.order),
-                Some(Slot::Raw(Value::String(text))) => CellRecord::decode_order(text),
-                _ => None,
-            }
-        });
-        let orders = assign_orders(existing.collect::<Vec<_>>(), &mut record.next_order);
+        let mut stored = Vec::new();
+        for cell_id in commit.touched() {
+            let slot = stored_cells.and_then(|cells| cells.get(cell_id));
+            stored.push(
+                slot.map(|slot| decode_cell(id, cell_id, slot))
+                    .transpose()?,
+            );
+        }
+        let writes = commit.writes(stored, &mut record.next_order)?;
+        let hash = commit.link(record.head())?;
+        let oplog_record = commit.oplog_record(now, hash)?;
         // Every check has passed: from here on the commit is written as a whole.
         let cells = data.cells.entry(id.to_owned()).or_default();
-        for ((cell_id, cell), order) in put_ids.iter().zip(&commit.put_cells).zip(orders) {
-            let stored = CellRecord {
-                order,
-                cell: SharedCell::clone(cell),
-            };
-            cells.insert((*cell_id).to_owned(), Slot::Decoded(stored));
-        }
-        for cell_id in &commit.deleted_cells {
-            cells.remove(cell_id);
+        for write in writes {
+            match write {
+                CellWrite::Put { id, record } => {
+                    cells.insert(id, Slot::Decoded(record));
+                }
+                CellWrite::Delete { id } => {
+                    cells.remove(&id);
+                }
+            }
         }
         let log = data.oplog.entry(id.to_owned()).or_default();
-        log.insert(new_version, Slot::Decoded(oplog_record));
-        if let Some(through) = self.window.compact_through(new_version) {
+        log.insert(version, Slot::Decoded(oplog_record));
+        if let Some(through) = self.window.compact_through(version) {
             *log = log.split_off(&(through + 1));
         }
-        record.entry.version = new_version;
+        record.entry.version = version;
         record.entry.updated_at = now;
+        record.head_hash = Some(hash);
         data.entries.insert(id.to_owned(), record.encode());
-        Ok(new_version)
+        Ok(Committed { version, hash })
+    }
+
+    async fn claim_handoff(&self, id: &str, from_tab: &str) -> Result<bool, StoreError> {
+        self.open()?;
+        let mut data = self.data.borrow_mut();
+        let mut record = entry_record(&data, id)?;
+        let claimed = record.claim_handoff(from_tab);
+        if claimed {
+            data.entries.insert(id.to_owned(), record.encode());
+        }
+        Ok(claimed)
     }
 
     async fn oplog_since(&self, id: &str, after_version: u64) -> Result<OplogSince, StoreError> {

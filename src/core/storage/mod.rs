@@ -3,13 +3,15 @@
 //!
 //! - a **directory** of [`DiagramEntry`]s: name, description, [`StorageType`]
 //!   (`local | public | private`), times, version, and the sync-tracking fields of
-//!   immersive2's plan (`publicCopyId`, `lastPushedAt`, `lastPulledAt`, `publicVersion`);
+//!   immersive2's plan (`publicCopyId`, `lastPushedAt`, `lastPulledAt`, `publicVersion`),
+//!   and `pushedVersion` (the committed version the server copy holds);
 //! - the **cells** of each diagram, one record per cell, so a commit writes only what
 //!   changed, and a load is one range read;
 //! - an **op log** of recent commits per diagram ([`OplogWindow`]), from which another tab
 //!   fills a gap in the versions it has seen ([`OplogSince`]);
 //! - **commits** ([`Commit`]): written whole or not at all, only on top of the version they
-//!   were based on (`STALE_VERSION` otherwise);
+//!   were based on (`STALE_VERSION` otherwise), applied leaf by leaf to the stored cells
+//!   (`OUT_OF_STEP` when they do not fit), each a link of a hash chain ([`ChainHash`]);
 //! - X6 **documents**: validated before import ([`validate_document`]), exported in the
 //!   stored order;
 //! - **faults** as typed [`StoreError`]s with stable codes; unreadable records are skipped
@@ -18,6 +20,7 @@
 //!
 //! Local diagrams never leave the browser: nothing in this crate sends them anywhere.
 
+mod chain;
 mod commit;
 mod corrupt;
 mod directory;
@@ -32,7 +35,8 @@ mod oplog;
 pub mod records;
 mod store;
 
-pub use commit::{assign_orders, check_base, Commit};
+pub use chain::ChainHash;
+pub use commit::{check_base, CellWrite, Commit, Committed};
 pub use corrupt::{CorruptRecord, CorruptRecords, RecordStore};
 pub use directory::{collect_directory, Directory};
 pub use document::{export_document, validate_cells, validate_document, DocumentProblem};
@@ -45,5 +49,5 @@ pub use faulty::{FaultyStore, Operation};
 pub use load::{CellCollector, LoadedDiagram, RawCell};
 pub use memory::MemoryStore;
 pub use oplog::{collect_since, NotCoveredReason, OplogSince, OplogWindow};
-pub use records::{encode_cell, encode_cell_text, CellRecord, EntryRecord, OplogRecord};
+pub use records::{encode_cell, CellRecord, EntryRecord, OplogRecord};
 pub use store::DiagramStore;

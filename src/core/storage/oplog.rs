@@ -133,6 +133,8 @@ mod tests {
             tab_id: "t".into(),
             committed_at: 0.0,
             changes: Vec::new(),
+            hash: None,
+            overrides: Vec::new(),
         })
     }
 

@@ -4,8 +4,10 @@
 //! [`CorruptRecord`](super::CorruptRecord).
 //!
 //! - A **directory record** is a plain object: the [`DiagramEntry`] fields plus
-//!   `nextOrder` (the order key the next new cell gets) plus any field this version does
-//!   not know, which is kept as it is.
+//!   `nextOrder` (the order key the next new cell gets), `headHash` (the hash chain's link
+//!   of the stored version; absent before the first commit and in older records),
+//!   `handoffs` (the closing tabs whose uncommitted changes a tab has claimed, newest last)
+//!   plus any field this version does not know, which is kept as it is.
 //! - A **cell record** is JSON text `{"order":12,"cell":{…}}`: text is the cheapest value
 //!   for IndexedDB to clone and for Rust to read (one parse, no per-field calls into
 //!   JavaScript). `order` keeps the order in which cells were imported or added, which is
@@ -15,14 +17,21 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::chain::ChainHash;
 use super::entry::{DiagramEntry, StorageType};
 use super::error::StoreError;
 use crate::core::clock::Millis;
 use crate::core::model::serde_forms::{objects, Object};
 use crate::core::model::{cell_id, Change, SharedCell};
+use crate::core::sync::Override;
 
 /// Fields of a directory record that are not entry fields but known to this version.
 const NEXT_ORDER: &str = "nextOrder";
+const HEAD_HASH: &str = "headHash";
+const HANDOFFS: &str = "handoffs";
+
+/// How many claimed hand-offs a directory record remembers (the oldest are forgotten).
+pub const MAX_HANDOFF_CLAIMS: usize = 64;
 
 /// The stored form of a directory entry.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,6 +40,12 @@ pub struct EntryRecord {
     pub entry: DiagramEntry,
     /// The order key the next new cell of this diagram gets.
     pub next_order: u64,
+    /// The hash chain's link of the stored version, `None` before the first commit (and in
+    /// records written before hashes existed): see [`EntryRecord::head`].
+    pub head_hash: Option<ChainHash>,
+    /// The closing tabs whose hand-off was claimed, oldest first (at most
+    /// [`MAX_HANDOFF_CLAIMS`]).
+    pub handoffs: Vec<String>,
     /// Fields this version does not know, kept as they are.
     pub extra: Map<String, Value>,
 }
@@ -41,8 +56,30 @@ impl EntryRecord {
         Self {
             entry,
             next_order,
+            head_hash: None,
+            handoffs: Vec::new(),
             extra: Map::new(),
         }
+    }
+
+    /// Claims the hand-off of closing tab `from_tab`: `true` the first time, `false` once
+    /// it is claimed.
+    pub fn claim_handoff(&mut self, from_tab: &str) -> bool {
+        if self.handoffs.iter().any(|claimed| claimed == from_tab) {
+            return false;
+        }
+        if self.handoffs.len() >= MAX_HANDOFF_CLAIMS {
+            self.handoffs.remove(0);
+        }
+        self.handoffs.push(from_tab.to_owned());
+        true
+    }
+
+    /// The hash of the stored version: the stored one, or the chain's start at this version
+    /// when none is stored.
+    pub fn head(&self) -> ChainHash {
+        self.head_hash
+            .unwrap_or_else(|| ChainHash::start(self.entry.version))
     }
 
     /// Reads a stored directory record. Missing optional fields get their defaults (a
@@ -107,8 +144,30 @@ impl EntryRecord {
             last_pushed_at: time("lastPushedAt")?,
             last_pulled_at: time("lastPulledAt")?,
             public_version: count("publicVersion")?,
+            pushed_version: count("pushedVersion")?,
         };
         let next_order = count(NEXT_ORDER)?.unwrap_or(0);
+        let head_hash = match text(HEAD_HASH)? {
+            None => None,
+            Some(text) => Some(
+                ChainHash::parse(&text)
+                    .ok_or_else(|| format!("`{HEAD_HASH}` '{text}' is not a chain hash"))?,
+            ),
+        };
+        let handoffs = match object.get(HANDOFFS) {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|item| item.as_str().map(str::to_owned))
+                .collect::<Option<Vec<String>>>()
+                .ok_or_else(|| format!("`{HANDOFFS}` holds something else than tab ids"))?,
+            Some(other) => {
+                return Err(format!(
+                    "`{HANDOFFS}` is not an array (found {})",
+                    type_name(other)
+                ))
+            }
+        };
         let extra = object
             .iter()
             .filter(|(key, _)| !is_known_field(key))
@@ -117,17 +176,26 @@ impl EntryRecord {
         Ok(Self {
             entry,
             next_order,
+            head_hash,
+            handoffs,
             extra,
         })
     }
 
-    /// The stored object: the unknown fields, then the entry's fields and `nextOrder`.
+    /// The stored object: the unknown fields, then the entry's fields, `nextOrder` and
+    /// `headHash`.
     pub fn encode(&self) -> Value {
         let mut object = self.extra.clone();
         if let Ok(Value::Object(fields)) = serde_json::to_value(&self.entry) {
             object.extend(fields);
         }
         object.insert(NEXT_ORDER.into(), Value::from(self.next_order));
+        if let Some(hash) = self.head_hash {
+            object.insert(HEAD_HASH.into(), Value::from(hash.to_string()));
+        }
+        if !self.handoffs.is_empty() {
+            object.insert(HANDOFFS.into(), Value::from(self.handoffs.clone()));
+        }
         Value::Object(object)
     }
 }
@@ -145,7 +213,10 @@ fn is_known_field(key: &str) -> bool {
             | "lastPushedAt"
             | "lastPulledAt"
             | "publicVersion"
+            | "pushedVersion"
             | NEXT_ORDER
+            | HEAD_HASH
+            | HANDOFFS
     )
 }
 
@@ -197,11 +268,6 @@ struct StoredCell {
     cell: Value,
 }
 
-#[derive(Deserialize)]
-struct StoredOrder {
-    order: u64,
-}
-
 impl CellRecord {
     /// The stored text.
     pub fn encode(&self) -> Result<String, StoreError> {
@@ -219,11 +285,17 @@ impl CellRecord {
         })
     }
 
-    /// Only the order key of stored text (for a commit that rewrites the cell).
-    pub fn decode_order(text: &str) -> Option<u64> {
-        serde_json::from_str::<StoredOrder>(text)
-            .ok()
-            .map(|stored| stored.order)
+    /// Reads the stored text of cell `cell_id`: like [`CellRecord::decode`], and the record
+    /// must hold that very cell.
+    pub fn decode_for(text: &str, cell_id: &str) -> Result<Self, String> {
+        let record = Self::decode(text)?;
+        let held = crate::core::model::cell_id(&record.cell).unwrap_or_default();
+        if held != cell_id {
+            return Err(format!(
+                "stored under cell '{cell_id}' but holds cell '{held}'"
+            ));
+        }
+        Ok(record)
     }
 }
 
@@ -234,20 +306,17 @@ pub fn encode_cell(order: u64, cell: &Value) -> Result<String, StoreError> {
     })
 }
 
-/// The stored text of a cell given as JSON text already (`serde_json::to_string` of the
-/// cell): the same text as [`encode_cell`], so a commit can serialize its cells before it
-/// knows their order keys.
-pub fn encode_cell_text(order: u64, cell_json: &str) -> String {
-    format!("{{\"order\":{order},\"cell\":{cell_json}}}")
-}
-
-/// One committed version of one diagram: what changed and which tab committed it. Read by
-/// other tabs to fill a gap in the versions they have seen.
+/// One committed version of one diagram: what changed, which tab committed it, and its
+/// link of the hash chain. Read by other tabs to fill a gap in the versions they have seen.
 ///
 /// ```json
 /// { "diagramId": "d1", "version": 8, "tabId": "tab-2", "committedAt": 1700000000000,
-///   "changes": [{ "type": "update", "id": "n1", "path": "position/x", "before": 0, "after": 40 }] }
+///   "changes": [{ "type": "update", "id": "n1", "path": "position/x", "before": 0, "after": 40 }],
+///   "hash": "9f3c0a4d1e2b7788" }
 /// ```
+///
+/// A record written before hashes existed has no `hash`; its chain link counts as
+/// [`ChainHash::start`] of its version.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct OplogRecord {
@@ -262,6 +331,12 @@ pub struct OplogRecord {
     /// The changes, as applied (each an object: see [`Object`]).
     #[serde(deserialize_with = "objects")]
     pub changes: Vec<Change>,
+    /// The chain link: `H(previous link, version, tabId, changes[, overrides])`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash: Option<ChainHash>,
+    /// The values of other tabs this commit replaced (absent when none).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<Override>,
 }
 
 impl OplogRecord {
@@ -318,6 +393,31 @@ mod tests {
         assert_eq!(record.entry.version, 0);
         assert_eq!(record.encode()["thumbnail"], json!("x.png"));
         assert_eq!(EntryRecord::decode(&record.encode()).unwrap(), record);
+        // Without a head hash, the chain starts at the stored version.
+        assert_eq!(record.head(), ChainHash::start(0));
+        let hashed = EntryRecord {
+            head_hash: Some(ChainHash::start(9)),
+            ..record
+        };
+        assert_eq!(
+            hashed.encode()["headHash"],
+            json!(ChainHash::start(9).to_string())
+        );
+        assert_eq!(EntryRecord::decode(&hashed.encode()).unwrap(), hashed);
+    }
+
+    #[test]
+    fn a_hand_off_is_claimed_once_and_old_claims_are_forgotten() {
+        let mut record = EntryRecord::decode(&json!({ "id": "d", "name": "n" })).unwrap();
+        assert!(record.claim_handoff("tab-1"));
+        assert!(!record.claim_handoff("tab-1"));
+        let stored = EntryRecord::decode(&record.encode()).unwrap();
+        assert_eq!(stored.handoffs, ["tab-1"]);
+        for index in 0..MAX_HANDOFF_CLAIMS {
+            assert!(record.claim_handoff(&format!("other-{index}")));
+        }
+        assert_eq!(record.handoffs.len(), MAX_HANDOFF_CLAIMS);
+        assert!(record.claim_handoff("tab-1"), "forgotten after so many");
     }
 
     #[test]
@@ -334,6 +434,8 @@ mod tests {
             reason(json!({ "id": "d", "name": "n", "version": 1u64 << 60 })).contains("`version`")
         );
         assert!(reason(json!({ "id": "d", "name": "n", "cells": [] })).contains("inline"));
+        assert!(reason(json!({ "id": "d", "name": "n", "headHash": "x" })).contains("headHash"));
+        assert!(reason(json!({ "id": "d", "name": "n", "handoffs": [1] })).contains("handoffs"));
     }
 
     #[test]
@@ -343,10 +445,11 @@ mod tests {
             cell: SharedCell::new(json!({ "id": "n1", "position": { "x": 1.5 } })),
         };
         let text = record.encode().unwrap();
-        let cell_json = serde_json::to_string(&*record.cell).unwrap();
-        assert_eq!(encode_cell_text(4, &cell_json), text);
         assert_eq!(CellRecord::decode(&text).unwrap(), record);
-        assert_eq!(CellRecord::decode_order(&text), Some(4));
+        assert_eq!(CellRecord::decode_for(&text, "n1").unwrap(), record);
+        assert!(CellRecord::decode_for(&text, "n2")
+            .unwrap_err()
+            .contains("holds cell 'n1'"));
         assert!(CellRecord::decode("{not json").is_err());
         assert!(CellRecord::decode(r#"{"order":1,"cell":{"shape":"rect"}}"#)
             .unwrap_err()
@@ -362,6 +465,8 @@ mod tests {
             tab_id: "t".into(),
             committed_at: 0.0,
             changes: vec![Change::add(json!({ "id": "n" }))],
+            hash: Some(ChainHash::start(1)),
+            overrides: Vec::new(),
         };
         let text = record.encode().unwrap();
         assert_eq!(OplogRecord::decode(&text, "d1", Some(2)).unwrap(), record);

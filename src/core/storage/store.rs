@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use super::commit::Commit;
+use super::commit::{Commit, Committed};
 use super::directory::Directory;
 use super::document::validate_document;
 use super::entry::{DiagramEntry, EntryUpdate, NewDiagram};
@@ -56,13 +56,21 @@ pub trait DiagramStore {
     /// cell records are skipped and listed; the result then says it is incomplete.
     async fn load(&self, id: &str) -> Result<LoadedDiagram, StoreError>;
 
-    /// Commits one semantic entry in one write, and returns the new version. Commit each
-    /// entry as it is recorded, not after a debounce: once the returned future resolves the
-    /// change is durable (closing the tab cannot lose it) and visible to other tabs. Fails with
+    /// Commits one set of changes in one write (see [`Commit`] for the rules), and returns
+    /// the new version with its link of the hash chain. Commit each entry as it is recorded,
+    /// not after a debounce: once the returned future resolves the change is durable
+    /// (closing the tab cannot lose it) and visible to other tabs. Fails with
     /// `STALE_VERSION` (carrying the stored version) when the stored version is not
-    /// `commit.base_version`; nothing is written then, nor on any other failure, so the
-    /// caller keeps `commit` and may retry it (after `QUOTA_EXCEEDED`) or rebase it.
-    async fn commit(&self, commit: &Commit) -> Result<u64, StoreError>;
+    /// `commit.base_version`, and with `OUT_OF_STEP` when the changes do not fit the stored
+    /// cells; nothing is written then, nor on any other failure, so the caller keeps
+    /// `commit` and may retry it (after `QUOTA_EXCEEDED`), rebase it or reload.
+    async fn commit(&self, commit: &Commit) -> Result<Committed, StoreError>;
+
+    /// Claims the hand-off of closing tab `from_tab` on diagram `id` (its uncommitted
+    /// change sets, posted to every other tab): `true` for the first claim, so that exactly
+    /// one tab commits them, `false` once claimed. The directory record remembers the last
+    /// claims; it is one small readwrite transaction.
+    async fn claim_handoff(&self, id: &str, from_tab: &str) -> Result<bool, StoreError>;
 
     /// The op-log records committed after `after_version`, up to the stored version, in
     /// order; or [`OplogSince::NotCovered`] when the log no longer has them all (reload).

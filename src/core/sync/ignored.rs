@@ -27,11 +27,15 @@ pub enum IgnoredReason {
     Duplicate,
     /// A commit of a version older than the one this tab holds.
     Older,
+    /// A hint the store does not back: a `commit` that does not continue this tab's hash
+    /// chain (a replay or a forgery), or a message announcing a version, that the op log
+    /// does not reach. Nothing is applied and nothing is reloaded.
+    Unverified,
 }
 
 impl IgnoredReason {
     /// Every reason, in the order of the documentation.
-    pub const ALL: [IgnoredReason; 8] = [
+    pub const ALL: [IgnoredReason; 9] = [
         Self::Garbled,
         Self::Oversized,
         Self::WrongProtocol,
@@ -40,6 +44,7 @@ impl IgnoredReason {
         Self::UnknownType,
         Self::Duplicate,
         Self::Older,
+        Self::Unverified,
     ];
 
     /// The stable name, as serialized (e.g. `"otherDiagram"`).
@@ -53,6 +58,7 @@ impl IgnoredReason {
             Self::UnknownType => "unknownType",
             Self::Duplicate => "duplicate",
             Self::Older => "older",
+            Self::Unverified => "unverified",
         }
     }
 }

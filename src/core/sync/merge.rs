@@ -78,6 +78,10 @@ pub enum Resolution {
     /// The other tab's value is in the diagram for now; ask the user, then `keepMine` or
     /// leave it.
     Unresolved,
+    /// This tab had committed `local`; another tab's later commit replaced it with
+    /// `remote` (it won the conflict under `laterWins`). Nothing to decide: it says what
+    /// happened to this tab's value.
+    Replaced,
 }
 
 /// A conflict between this tab's pending changes and another tab's commit, as the editor

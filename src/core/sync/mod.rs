@@ -8,30 +8,40 @@
 //! gap from the op log, and reloads from the store when the log cannot fill it. A commit
 //! that finds a newer stored version (`STALE_VERSION`) integrates the newer versions under
 //! its pending changes and commits again. Only the same path changed on both sides is a
-//! conflict, settled by a [`ConflictPolicy`] and reported (see [`merge`] for every case).
+//! conflict, settled by a [`ConflictPolicy`] and reported (see [`merge`] for every case);
+//! a commit that replaced another tab's committed value carries an [`Override`], so that
+//! tab is told too.
 //!
 //! - [`protocol`]: the messages as data and their decoder;
 //! - [`SyncSession`]: one tab's sans-IO session (versions, pending sets, peers, counters);
+//! - [`adopt`]: how a closing tab's uncommitted sets are taken over by a tab that stays;
+//! - [`peers`]: the other tabs, the `here` heartbeat, and the bound on the peer table;
 //! - [`merge`]: the merge rules and conflicts, applied by
 //!   [`DiagramState::integrate_remote`](crate::core::state::DiagramState::integrate_remote);
 //! - [`HeartbeatElection`]: the leader election used where Web Locks are missing.
 
 mod action;
+pub mod adopt;
 pub(crate) mod cell_diff;
 mod election;
 mod error;
 mod ignored;
 pub(crate) mod journal;
 pub mod merge;
+mod overrides;
+pub mod peers;
 pub mod protocol;
 mod session;
 mod status;
 
-pub use action::{Action, CommitRequest, CommittedSet};
+pub use action::{Action, CommitRequest, CommittedSet, Handoff};
+pub use adopt::Adoption;
 pub use election::{HeartbeatElection, HEARTBEAT_INTERVAL, HEARTBEAT_TIMEOUT};
 pub use error::SyncError;
 pub use ignored::{IgnoredCounts, IgnoredReason};
 pub use merge::{paths_overlap, Conflict, ConflictKind, ConflictPolicy, Resolution};
+pub use overrides::Override;
+pub use peers::{HERE_INTERVAL, MAX_PEERS, PEER_TIMEOUT, TICK_INTERVAL};
 pub use protocol::{
     decode_message, Envelope, Expect, Message, MAX_MESSAGE_BYTES, PROTOCOL_VERSION,
 };

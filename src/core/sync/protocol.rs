@@ -2,15 +2,22 @@
 //! encoded as JSON text, and a decoder that classifies everything it refuses.
 //!
 //! ```json
-//! { "protocol": 1, "diagramId": "d1", "tabId": "t1", "version": 8, "type": "commit", "changes": [ … ] }
+//! { "protocol": 1, "diagramId": "d1", "tabId": "t1", "version": 8, "type": "commit", "changes": [ … ], "hash": "9f3c0a4d1e2b7788" }
 //! { "protocol": 1, "diagramId": "d1", "tabId": "t1", "version": 8, "type": "hello" }
 //! { "protocol": 1, "diagramId": "d1", "tabId": "t2", "version": 8, "type": "here" }
 //! { "protocol": 1, "diagramId": "d1", "tabId": "t1", "version": 8, "type": "bye" }
+//! { "protocol": 1, "diagramId": "d1", "tabId": "t1", "version": 8, "type": "handoff", "inFlight": 1, "sets": [[ … ], [ … ]] }
+//! { "protocol": 1, "diagramId": "d1", "tabId": "t1", "version": 8, "type": "saved", "serverVersion": 12, "storeVersion": 8 }
 //! ```
 //!
 //! `version` is always the sender's committed version (for `commit`: the version that
 //! commit produced). Only committed semantic changes travel: visual-only state never
 //! enters a change set, so it is never broadcast.
+//!
+//! A message is only a hint: anyone on the page's origin can post on the channel, and a
+//! message can be replayed. A `commit` is integrated as it stands only when its `hash`
+//! continues the receiver's hash chain (see [`ChainHash`]); anything else that announces a
+//! version is checked against the store's op log, which is trusted.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -19,6 +26,9 @@ use super::ignored::IgnoredReason;
 use crate::core::model::serde_forms::optional_objects;
 use crate::core::model::{cell_id, Change};
 use crate::core::path::checked_segments;
+use crate::core::storage::ChainHash;
+
+use super::overrides::Override;
 
 /// The protocol version this build speaks. A message with another `protocol` is ignored
 /// (counted as `wrongProtocol`); bump it whenever the message shapes change incompatibly.
@@ -59,6 +69,14 @@ pub enum Message {
             deserialize_with = "optional_objects"
         )]
         changes: Option<Vec<Change>>,
+        /// The commit's link of the hash chain, as the store computed it. Absent when the
+        /// changes are (there is nothing to check it against).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        hash: Option<ChainHash>,
+        /// The values of other tabs the commit replaced (absent when none, and when the
+        /// changes are).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        overrides: Vec<Override>,
     },
     /// A tab opened the diagram; receivers answer with `here`.
     Hello,
@@ -66,39 +84,64 @@ pub enum Message {
     Here,
     /// A tab closed the diagram.
     Bye,
+    /// A tab is closing with change sets it has not committed: the tabs that stay commit
+    /// them. The envelope's `version` is the version they were made on.
+    #[serde(rename_all = "camelCase")]
+    Handoff {
+        /// How many of the first `sets` a commit in flight carried (it may have landed).
+        in_flight: usize,
+        /// The change sets, oldest first.
+        sets: Vec<Vec<Change>>,
+    },
+    /// The sender saved the diagram to the editor's server (it leads auto-save).
+    #[serde(rename_all = "camelCase")]
+    Saved {
+        /// The server's version of the saved copy.
+        server_version: u64,
+        /// The committed (store) version whose changes the saved cells include.
+        store_version: u64,
+    },
 }
 
 impl Message {
     /// The `type` names this build knows.
-    pub const TYPES: [&'static str; 4] = ["commit", "hello", "here", "bye"];
+    pub const TYPES: [&'static str; 6] = ["commit", "hello", "here", "bye", "handoff", "saved"];
 }
 
 impl Envelope {
     /// The envelope as JSON text. A commit too large for `max_bytes` (or that cannot be
-    /// written as JSON) is sent without its changes, so receivers read it from the op log.
+    /// written as JSON) is sent without its changes, so receivers read it from the op log;
+    /// a hand-off too large is sent without its sets (receivers then only check the store).
     pub fn encode(&self, max_bytes: usize) -> String {
-        if let Message::Commit { changes: Some(_) } = self.message {
-            match serde_json::to_string(self) {
-                Ok(text) if text.len() <= max_bytes => return text,
-                _ => {
-                    let slim = Envelope {
-                        message: Message::Commit { changes: None },
-                        ..self.clone()
-                    };
-                    return slim.header_only();
+        let has_body = match &self.message {
+            Message::Commit { changes, .. } => changes.is_some(),
+            Message::Handoff { sets, .. } => !sets.is_empty(),
+            // Its fields are the message: never slimmed (a receiver may refuse it as
+            // oversized).
+            Message::Saved { .. } => {
+                return serde_json::to_string(self).unwrap_or_else(|_| self.header_only())
+            }
+            Message::Hello | Message::Here | Message::Bye => false,
+        };
+        if has_body {
+            if let Ok(text) = serde_json::to_string(self) {
+                if text.len() <= max_bytes {
+                    return text;
                 }
             }
         }
         self.header_only()
     }
 
-    /// The envelope without any changes; built by hand so it cannot fail.
+    /// The envelope without any changes, sets or hash; built by hand so it cannot fail.
     fn header_only(&self) -> String {
         let kind = match self.message {
             Message::Commit { .. } => "commit",
             Message::Hello => "hello",
             Message::Here => "here",
             Message::Bye => "bye",
+            Message::Handoff { .. } => "handoff",
+            Message::Saved { .. } => "saved",
         };
         let mut object = Map::new();
         object.insert("protocol".into(), self.protocol.into());
@@ -174,10 +217,25 @@ pub fn decode_message(text: &str, expect: Expect<'_>) -> Result<Envelope, Ignore
     let message = match kind {
         "commit" => Message::Commit {
             changes: commit_changes(object.get("changes"))?,
+            hash: commit_hash(object.get("hash"))?,
+            overrides: commit_overrides(object.get("overrides"))?,
         },
         "hello" => Message::Hello,
         "here" => Message::Here,
         "bye" => Message::Bye,
+        "handoff" => handoff(object)?,
+        "saved" => {
+            let count = |name: &str| object.get(name).and_then(Value::as_u64);
+            let (Some(server_version), Some(store_version)) =
+                (count("serverVersion"), count("storeVersion"))
+            else {
+                return Err(IgnoredReason::Garbled);
+            };
+            Message::Saved {
+                server_version,
+                store_version,
+            }
+        }
         _ => return Err(IgnoredReason::UnknownType),
     };
     Ok(Envelope {
@@ -200,6 +258,53 @@ fn commit_changes(changes: Option<&Value>) -> Result<Option<Vec<Change>>, Ignore
     match changes {
         Some(changes) if !changes.iter().all(could_apply) => Err(IgnoredReason::Garbled),
         changes => Ok(changes),
+    }
+}
+
+/// The body of a `handoff`: `sets` an array of arrays of change objects that could each
+/// apply (absent: none), `inFlight` a count no larger than the number of sets.
+fn handoff(object: &Map<String, Value>) -> Result<Message, IgnoredReason> {
+    let sets: Vec<Vec<Change>> = match object.get("sets") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(sets)) => {
+            let mut read = Vec::with_capacity(sets.len());
+            for set in sets {
+                read.push(commit_changes(Some(set))?.ok_or(IgnoredReason::Garbled)?);
+            }
+            read
+        }
+        Some(_) => return Err(IgnoredReason::Garbled),
+    };
+    let in_flight = match object.get("inFlight") {
+        None | Some(Value::Null) => 0,
+        Some(count) => count
+            .as_u64()
+            .and_then(|count| usize::try_from(count).ok())
+            .filter(|count| *count <= sets.len())
+            .ok_or(IgnoredReason::Garbled)?,
+    };
+    Ok(Message::Handoff { in_flight, sets })
+}
+
+/// The `overrides` of a commit: absent or `null`, or an array of override objects.
+fn commit_overrides(overrides: Option<&Value>) -> Result<Vec<Override>, IgnoredReason> {
+    match overrides {
+        None | Some(Value::Null) => Ok(Vec::new()),
+        Some(Value::Array(items)) if items.iter().all(Value::is_object) => {
+            serde_json::from_value(Value::Array(items.clone())).map_err(|_| IgnoredReason::Garbled)
+        }
+        Some(_) => Err(IgnoredReason::Garbled),
+    }
+}
+
+/// The `hash` of a commit: absent or `null`, or 16 hex digits.
+fn commit_hash(hash: Option<&Value>) -> Result<Option<ChainHash>, IgnoredReason> {
+    match hash {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(text)) => ChainHash::parse(text)
+            .map(Some)
+            .ok_or(IgnoredReason::Garbled),
+        Some(_) => Err(IgnoredReason::Garbled),
     }
 }
 
@@ -242,8 +347,31 @@ mod tests {
                 None,
                 Some(json!(1)),
             )]),
+            hash: Some(ChainHash::start(3)),
+            overrides: vec![serde_json::from_value(json!({
+                "kind": "samePath", "cellId": "n1", "path": "position/x", "replaced": 0, "tabId": "t1"
+            }))
+            .unwrap()],
         };
-        for message in [commit, Message::Hello, Message::Here, Message::Bye] {
+        let handoff = Message::Handoff {
+            in_flight: 1,
+            sets: vec![
+                vec![Change::update("n1", "data/x", None, Some(json!("a")))],
+                vec![Change::add(json!({ "id": "n2" }))],
+            ],
+        };
+        let saved = Message::Saved {
+            server_version: 12,
+            store_version: 8,
+        };
+        for message in [
+            commit,
+            Message::Hello,
+            Message::Here,
+            Message::Bye,
+            handoff,
+            saved,
+        ] {
             let sent = envelope(message);
             assert_eq!(decode_message(&sent.encode(400), EXPECT), Ok(sent));
         }
@@ -264,12 +392,39 @@ mod tests {
         let big = Change::add(json!({ "id": "n1", "data": "x".repeat(500) }));
         let text = envelope(Message::Commit {
             changes: Some(vec![big]),
+            hash: Some(ChainHash::start(3)),
+            overrides: Vec::new(),
         })
         .encode(400);
         assert!(text.len() < 400);
         let decoded = decode_message(&text, EXPECT).unwrap();
-        assert_eq!(decoded.message, Message::Commit { changes: None });
+        assert_eq!(
+            decoded.message,
+            Message::Commit {
+                changes: None,
+                hash: None,
+                overrides: Vec::new(),
+            }
+        );
         assert_eq!(decoded.version, 4);
+    }
+
+    #[test]
+    fn a_hand_off_too_large_travels_without_its_sets() {
+        let big = Change::add(json!({ "id": "n1", "data": "x".repeat(500) }));
+        let text = envelope(Message::Handoff {
+            in_flight: 1,
+            sets: vec![vec![big]],
+        })
+        .encode(400);
+        let decoded = decode_message(&text, EXPECT).unwrap();
+        assert_eq!(
+            decoded.message,
+            Message::Handoff {
+                in_flight: 0,
+                sets: Vec::new()
+            }
+        );
     }
 
     #[test]
@@ -314,6 +469,31 @@ mod tests {
             ),
             (
                 with("changes", json!([["remove", { "id": "n1" }]])).replace("hello", "commit"),
+                IgnoredReason::Garbled,
+            ),
+            (
+                with("hash", json!("not a hash")).replace("hello", "commit"),
+                IgnoredReason::Garbled,
+            ),
+            (
+                with("hash", json!(12)).replace("hello", "commit"),
+                IgnoredReason::Garbled,
+            ),
+            (
+                with("sets", json!([{ "type": "add", "cell": { "id": "n" } }]))
+                    .replace("hello", "handoff"),
+                IgnoredReason::Garbled,
+            ),
+            (
+                with("inFlight", json!(2)).replace("hello", "handoff"),
+                IgnoredReason::Garbled,
+            ),
+            (
+                with("serverVersion", json!(3)).replace("hello", "saved"),
+                IgnoredReason::Garbled,
+            ),
+            (
+                with("overrides", json!([{ "cellId": "n1" }])).replace("hello", "commit"),
                 IgnoredReason::Garbled,
             ),
         ];

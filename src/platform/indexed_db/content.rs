@@ -1,5 +1,6 @@
 //! The content operations of [`IndexedDbStore`]: load (one range read), commit (one
-//! readwrite transaction with the stale check), and the op log since a version.
+//! readwrite transaction with the stale check, the changes applied to the stored cells it
+//! reads, and the next link of the hash chain), and the op log since a version.
 
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
@@ -15,8 +16,9 @@ use super::transaction::{begin, finish, issued, store};
 use crate::core::clock::Clock;
 use crate::core::storage::records::record_key;
 use crate::core::storage::{
-    assign_orders, check_base, collect_since, encode_cell_text, CellCollector, CellRecord, Commit,
-    CorruptRecord, LoadedDiagram, OplogRecord, OplogSince, RawCell, RecordStore, StoreError,
+    check_base, collect_since, CellCollector, CellRecord, CellWrite, Commit, Committed,
+    CorruptRecord, CorruptRecords, LoadedDiagram, OplogRecord, OplogSince, RawCell, RecordStore,
+    StoreError,
 };
 
 /// Reads the cell records of one `getAll` into a collector, with the cell ids of their keys
@@ -77,45 +79,39 @@ impl IndexedDbStore {
         let (cells, skipped) = collector.finish(|_| None);
         Ok(LoadedDiagram {
             version: record.entry.version,
+            head_hash: record.head(),
             entry: record.entry,
             cells,
             skipped,
         })
     }
 
-    pub(super) async fn commit_entry(&self, commit: &Commit) -> Result<u64, StoreError> {
-        let put_ids = commit.validate()?;
+    pub(super) async fn commit_entry(&self, commit: &Commit) -> Result<Committed, StoreError> {
+        commit.validate()?;
         self.check_open()?;
         let id = commit.diagram_id.as_str();
         let now = self.clock.now();
-        let new_version = commit.new_version()?;
-        let oplog_text = commit.oplog_record(now)?.encode()?;
-        // Serialized before the transaction, so it stays short.
-        let mut cell_texts = Vec::with_capacity(commit.put_cells.len());
-        for cell in &commit.put_cells {
-            cell_texts.push(serde_json::to_string(&**cell).map_err(|error| {
-                StoreError::InvalidArgument {
-                    reason: format!("a cell cannot be written as JSON: {error}"),
-                }
-            })?);
-        }
+        let version = commit.new_version()?;
+        let touched = commit.touched();
 
         let tx = begin(
             &self.db,
             &[DIAGRAMS, CELLS, OPLOG],
             TransactionMode::Readwrite,
         )?;
-        {
+        let hash = {
             let diagrams = store(&tx, DIAGRAMS)?;
             let cells = store(&tx, CELLS)?;
             let oplog = store(&tx, OPLOG)?;
+            // Every read goes out at once; the writes follow in the callbacks, so the
+            // transaction stays active and nothing can slip in between.
             let stored = diagrams
                 .get::<JsValue, _, _>(JsValue::from_str(id))
                 .primitive()
                 .map_err(from_idb)?;
-            let mut existing = Vec::with_capacity(put_ids.len());
-            for cell_id in &put_ids {
-                existing.push(
+            let mut reads = Vec::with_capacity(touched.len());
+            for cell_id in &touched {
+                reads.push(
                     cells
                         .get::<JsValue, _, _>(keys::cell(id, cell_id))
                         .primitive()
@@ -125,42 +121,51 @@ impl IndexedDbStore {
             let mut record = entry_record(id, stored.await.map_err(from_idb)?)?;
             // Stale: return before writing anything; dropping the transaction aborts it.
             check_base(record.entry.version, commit.base_version)?;
-            let mut orders = Vec::with_capacity(existing.len());
-            for request in existing {
-                let stored = request.await.map_err(from_idb)?;
-                orders.push(
-                    stored
-                        .and_then(|value| value.as_string())
-                        .and_then(|text| CellRecord::decode_order(&text)),
+            let mut stored_cells = Vec::with_capacity(reads.len());
+            for (cell_id, read) in touched.iter().zip(reads) {
+                let value = read.await.map_err(from_idb)?;
+                stored_cells.push(
+                    value
+                        .map(|value| stored_cell(id, cell_id, &value))
+                        .transpose()?,
                 );
             }
-            let orders = assign_orders(orders, &mut record.next_order);
-            for ((cell_id, text), order) in put_ids.iter().zip(&cell_texts).zip(orders) {
-                issued(
-                    cells
-                        .put(JsValue::from_str(&encode_cell_text(order, text)))
-                        .with_key(keys::cell(id, cell_id))
-                        .primitive(),
-                )?;
-            }
-            for cell_id in &commit.deleted_cells {
-                issued(cells.delete(keys::cell(id, cell_id)).primitive())?;
+            let writes = commit.writes(stored_cells, &mut record.next_order)?;
+            let hash = commit.link(record.head())?;
+            let oplog_text = commit.oplog_record(now, hash)?.encode()?;
+            for write in writes {
+                match write {
+                    CellWrite::Put {
+                        id: cell_id,
+                        record,
+                    } => issued(
+                        cells
+                            .put(JsValue::from_str(&record.encode()?))
+                            .with_key(keys::cell(id, &cell_id))
+                            .primitive(),
+                    )?,
+                    CellWrite::Delete { id: cell_id } => {
+                        issued(cells.delete(keys::cell(id, &cell_id)).primitive())?
+                    }
+                }
             }
             issued(
                 oplog
                     .put(JsValue::from_str(&oplog_text))
-                    .with_key(keys::oplog(id, new_version))
+                    .with_key(keys::oplog(id, version))
                     .primitive(),
             )?;
-            if let Some(through) = self.window.compact_through(new_version) {
+            if let Some(through) = self.window.compact_through(version) {
                 issued(oplog.delete(keys::oplog_through(id, through)?).primitive())?;
             }
-            record.entry.version = new_version;
+            record.entry.version = version;
             record.entry.updated_at = now;
+            record.head_hash = Some(hash);
             issued(diagrams.put(entry_value(&record)?).primitive())?;
-        }
+            hash
+        };
         finish(tx).await?;
-        Ok(new_version)
+        Ok(Committed { version, hash })
     }
 
     pub(super) async fn read_oplog_since(
@@ -202,6 +207,27 @@ impl IndexedDbStore {
         }
         Ok(collect_since(after_version, stored_version, read))
     }
+}
+
+/// A stored cell record a commit touches, read as text; one that cannot be read stops the
+/// commit (`CORRUPT_RECORDS`).
+fn stored_cell(diagram_id: &str, cell_id: &str, value: &JsValue) -> Result<CellRecord, StoreError> {
+    let decoded = match value.as_string() {
+        Some(text) => CellRecord::decode_for(&text, cell_id),
+        None => Err(format!(
+            "not a cell record (found {})",
+            codec::js_type(value)
+        )),
+    };
+    decoded.map_err(|reason| {
+        StoreError::CorruptRecords(CorruptRecords {
+            records: vec![CorruptRecord {
+                store: RecordStore::Cells,
+                key: record_key::cell(diagram_id, cell_id),
+                reason,
+            }],
+        })
+    })
 }
 
 /// The second element of an array key (the cell id of `[diagramId, cellId]`).

@@ -1,4 +1,5 @@
-//! The directory operations of [`IndexedDbStore`]: list, create, update, duplicate, delete.
+//! The directory operations of [`IndexedDbStore`]: list, create, update, claim a hand-off,
+//! duplicate, delete.
 
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
@@ -130,6 +131,32 @@ impl IndexedDbStore {
         };
         finish(tx).await?;
         Ok(entry)
+    }
+
+    pub(super) async fn claim_diagram_handoff(
+        &self,
+        id: &str,
+        from_tab: &str,
+    ) -> Result<bool, StoreError> {
+        self.check_open()?;
+        let tx = begin(&self.db, &[DIAGRAMS], TransactionMode::Readwrite)?;
+        let claimed = {
+            let diagrams = store(&tx, DIAGRAMS)?;
+            let stored = diagrams
+                .get::<JsValue, _, _>(JsValue::from_str(id))
+                .primitive()
+                .map_err(from_idb)?
+                .await
+                .map_err(from_idb)?;
+            let mut record = entry_record(id, stored)?;
+            let claimed = record.claim_handoff(from_tab);
+            if claimed {
+                issued(diagrams.put(entry_value(&record)?).primitive())?;
+            }
+            claimed
+        };
+        finish(tx).await?;
+        Ok(claimed)
     }
 
     pub(super) async fn duplicate_diagram(

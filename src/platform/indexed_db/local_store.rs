@@ -2,8 +2,8 @@
 //! one [`DiagramStore`].
 
 use crate::core::storage::{
-    Commit, DiagramEntry, DiagramStore, Directory, EntryUpdate, LoadedDiagram, MemoryStore,
-    NewDiagram, OplogSince, StoreError,
+    Commit, Committed, DiagramEntry, DiagramStore, Directory, EntryUpdate, LoadedDiagram,
+    MemoryStore, NewDiagram, OplogSince, StoreError,
 };
 use serde_json::Value;
 
@@ -57,12 +57,16 @@ impl DiagramStore for LocalStore {
         forward!(self, store => store.load(id))
     }
 
-    async fn commit(&self, commit: &Commit) -> Result<u64, StoreError> {
+    async fn commit(&self, commit: &Commit) -> Result<Committed, StoreError> {
         forward!(self, store => store.commit(commit))
     }
 
     async fn oplog_since(&self, id: &str, after_version: u64) -> Result<OplogSince, StoreError> {
         forward!(self, store => store.oplog_since(id, after_version))
+    }
+
+    async fn claim_handoff(&self, id: &str, from_tab: &str) -> Result<bool, StoreError> {
+        forward!(self, store => store.claim_handoff(id, from_tab))
     }
 
     fn close(&self) {

@@ -14,8 +14,8 @@ use super::migration::MigrationReport;
 use super::open::{open_database, Notify};
 use super::schema::DEFAULT_DB_NAME;
 use crate::core::storage::{
-    Commit, DiagramEntry, DiagramStore, Directory, EntryUpdate, LoadedDiagram, NewDiagram,
-    OplogSince, OplogWindow, StoreError,
+    Commit, Committed, DiagramEntry, DiagramStore, Directory, EntryUpdate, LoadedDiagram,
+    NewDiagram, OplogSince, OplogWindow, StoreError,
 };
 use crate::platform::clock::BrowserClock;
 
@@ -208,12 +208,16 @@ impl DiagramStore for IndexedDbStore {
         self.load_diagram(id).await
     }
 
-    async fn commit(&self, commit: &Commit) -> Result<u64, StoreError> {
+    async fn commit(&self, commit: &Commit) -> Result<Committed, StoreError> {
         self.commit_entry(commit).await
     }
 
     async fn oplog_since(&self, id: &str, after_version: u64) -> Result<OplogSince, StoreError> {
         self.read_oplog_since(id, after_version).await
+    }
+
+    async fn claim_handoff(&self, id: &str, from_tab: &str) -> Result<bool, StoreError> {
+        self.claim_diagram_handoff(id, from_tab).await
     }
 
     fn close(&self) {
