@@ -201,6 +201,8 @@ function settled(pages, id, timeout = 15000) {
     const done = dialog || (
       snaps.every((s) => acknowledged(s.sync) && canonical(s.cells) === first && s.sync.committedVersion === snaps[0].sync.committedVersion)
       && snaps.every((s) => !s.save || (s.save.status.state !== 'saving' && s.save.nextSaveAt == null))
+      // The saving tab's `saved` message reaches the others a moment after the server copy.
+      && snaps.every((s) => !s.save || s.save.baseVersion === server.version)
       && canonical(server.cells ?? []) === first);
     return { done, snaps, server, dialog };
   }, timeout);
