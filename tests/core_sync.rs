@@ -23,6 +23,9 @@ use diagram_state::core::sync::{
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
+#[path = "fuzz/support/seed.rs"]
+mod seed;
+
 // ---- The store and simulated tabs ----
 
 const DIAGRAM: &str = "d1";
@@ -862,7 +865,7 @@ fn storm_op() -> impl Strategy<Value = Storm> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(seed::config(256, seed::seed()))]
 
     /// Under a storm of replayed messages, tabs that edit disjoint cells end identical to the
     /// store, with no conflict, no reload and no refused commit.
@@ -2037,7 +2040,7 @@ fn check(ops: Vec<Op>, tabs: usize, policy: ConflictPolicy) -> Result<(), TestCa
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+    #![proptest_config(seed::config(256, seed::seed()))]
 
     #[test]
     fn tabs_converge_under_later_wins(tabs in 2..=3usize, ops in prop::collection::vec(op(3), 1..60)) {

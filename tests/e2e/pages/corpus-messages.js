@@ -34,7 +34,7 @@ async function openReceiver() {
   const channel = new BroadcastChannel(`diagram-state:${entry.id}`);
   const posted = [];
   channel.onmessage = (event) => posted.push(event.data);
-  const receiver = { dbName, directory, state, id: entry.id, heard, channel, posted };
+  const receiver = { dbName, directory, state, id: entry.id, heard, channel, posted, peers: state.syncStatus.peers };
   for (let i = 0; i < 2; i += 1) {
     if ((await commitProbe(receiver)) !== true) throw new Error('the receiving tab does not commit');
   }
@@ -131,7 +131,9 @@ async function runMessageCase(receiver, kase) {
     } catch {
       return String(text).slice(0, 40);
     }
-  });
+  // The tab's own heartbeat (a `here` every 5 s) may fall into any case's window: a `here`
+  // counts as a reply only where the case expects one.
+  }).filter((type) => type !== 'here' || (kase.reply ?? []).includes('here'));
   const report = {
     type: kase.type,
     why: kase.why,
@@ -144,6 +146,12 @@ async function runMessageCase(receiver, kase) {
   };
   const probe = await settledOutcomeOf(() => commitProbe(receiver));
   report.usable = probe.threw ? probe.message : probe.value;
+  // A peer the case introduced says goodbye, outside the measured window: left silent, it
+  // would be forgotten 16 s later, in the middle of another case.
+  if (state.syncStatus.peers > receiver.peers) {
+    const bye = { message: { protocol: 1, diagramId: { $fixture: 'diagramId' }, tabId: { $fixture: 'peer' }, version: 0, type: 'bye' } };
+    await deliver(receiver, bye, values);
+  }
   return report;
 }
 
