@@ -20,26 +20,16 @@
 // helper page of the same origin (tests/e2e/pages/replayer.html, served by harness.mjs
 // `serveTestPagesOnDemoOrigin`) listens on the diagram's channel and posts on it.
 //
-// Random choices are seeded: E2E_SEED=<n> replays a run (the seed is printed).
+// Random choices are seeded (seeded.mjs): a fixed seed in `make test`, E2E_SEED=<n> for
+// another one (the seed is printed).
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, beforeEach, test } from 'node:test';
 import { ARTIFACTS, TEST_PAGES, openDemo, serveTestPagesOnDemoOrigin } from './harness.mjs';
+import { prng, seedFor } from './seeded.mjs';
 
-const SEED = Number(process.env.E2E_SEED ?? Math.floor(Math.random() * 2 ** 31));
-console.log(`multitab: seed ${SEED} (E2E_SEED=${SEED} replays this run)`);
+const SEED = seedFor('multitab', 20251204);
 
-/** mulberry32, seeded. */
-function generator(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 let demo;
 let openHelper;
@@ -416,7 +406,7 @@ for (const [answer, button] of [['refresh', 'Load theirs'], ['overwrite', 'Keep 
 
 test('3. the saving tab renames a node and is closed at once, six times: the edit reaches the store, the open tab, a reopened tab and the server', async () => {
   const problems = [];
-  const random = generator(SEED ^ 0x33);
+  const random = prng(SEED ^ 0x33);
   const { id, hash, page: first } = await createPublicDiagram('Closing');
   let saver = first;
   let other = await openTab(hash, 'B');
@@ -523,7 +513,7 @@ test('4. a replayed commit ("first" again, with version = current + 1) changes n
 
 test('4b. a storm of replayed real commits with altered versions while A and B edit disjoint cells: no divergence, no conflicts, no resync storm', async () => {
   const problems = [];
-  const random = generator(SEED ^ 0x4b);
+  const random = prng(SEED ^ 0x4b);
   const { id, hash, page: a } = await createPublicDiagram('Storm');
   const b = await openTab(hash, 'B');
   assert.ok(await peersShown(b, 1), 'tab B sees tab A');

@@ -2,6 +2,8 @@
 //! every tab, gaps are repaired from the op log, a compacted log means a resync, concurrent
 //! edits merge, and garbage on the channel is counted, never applied.
 
+use std::rc::Rc;
+
 use diagram_state::core::sync::{ConflictKind, IgnoredReason, Resolution, PROTOCOL_VERSION};
 use diagram_state::platform::broadcast::channel_name;
 use serde_json::json;
@@ -9,7 +11,7 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_test::wasm_bindgen_test;
 use web_sys::BroadcastChannel;
 
-use crate::sync_support::{node, sleep, unique_diagram, PageTab, Store};
+use crate::sync_support::{node, unique_diagram, PageTab, Store};
 
 #[wasm_bindgen_test]
 async fn three_tabs_editing_concurrently_end_identical() {
@@ -180,9 +182,18 @@ async fn the_same_path_edited_in_two_tabs_is_a_reported_conflict() {
     assert_eq!(a.get("n1", "attrs/text/text"), Some(json!("from B")));
     assert_eq!(a.get("n1", "data/y"), Some(json!("B's y")));
     assert_eq!(a.cells(), b.cells());
-    // A closed channel delivers nothing more.
+    // A closed channel delivers nothing more: a tab still listening gets the next commit,
+    // the closed one's state never hears of it.
+    let closed = Rc::clone(&b.tab);
+    let version_when_closed = closed.borrow().session.committed_version();
     drop(b);
+    let c = PageTab::open(&id, "C", &store);
     a.set("n1", "data/x", json!("alone"));
     a.commit(true);
-    sleep(50).await;
+    c.reaches(version_when_closed + 1).await;
+    assert_eq!(
+        closed.borrow().session.committed_version(),
+        version_when_closed,
+        "the closed channel delivered a message"
+    );
 }

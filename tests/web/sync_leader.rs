@@ -12,6 +12,20 @@ use wasm_bindgen_test::wasm_bindgen_test;
 use crate::support::within;
 use crate::sync_support::{sleep, unique_diagram, Signal};
 
+/// Waits until `count` requests for the lock `name` wait in the browser's queue (the
+/// browser answers `query()` asynchronously), failing after a second.
+async fn waiting_count_is(name: &str, count: usize) {
+    let mut seen = 0;
+    for _ in 0..100 {
+        seen = waiting(name).await;
+        if seen == count {
+            return;
+        }
+        sleep(10).await;
+    }
+    panic!("{seen} requests for {name} wait, expected {count}");
+}
+
 /// How many requests for the lock `name` are waiting (`navigator.locks.query()`).
 async fn waiting(name: &str) -> usize {
     let navigator = web_sys::window().expect("window").navigator();
@@ -68,14 +82,13 @@ async fn web_locks_elect_one_leader_and_hand_over_within_a_second() {
         .await;
     let (second, second_gained) = candidate(start, &signal);
     let (third, _) = candidate(start, &signal);
-    sleep(100).await;
+    // Both requests wait in the browser's queue: neither tab leads.
+    waiting_count_is(&lock_name(&id), 2).await;
     assert!(!second.is_leader() && !third.is_leader());
 
     // A waiting tab that closes gives up its place in the queue.
-    assert_eq!(waiting(&lock_name(&id)).await, 2);
     drop(third);
-    sleep(50).await;
-    assert_eq!(waiting(&lock_name(&id)).await, 1);
+    waiting_count_is(&lock_name(&id), 1).await;
     drop(first);
     signal
         .until(1_000, "the second tab to take over", || second.is_leader())
