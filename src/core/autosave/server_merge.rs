@@ -21,7 +21,7 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::core::model::{cell_id, Change, Diagram};
+use crate::core::model::{cell_id, value_path, Change, Diagram, SharedCell};
 use crate::core::sync::cell_diff::diagram_changes;
 
 /// A value of this side that the server's copy replaced in a "Load theirs".
@@ -100,6 +100,19 @@ impl<'a> Unsaved<'a> {
         unsaved
     }
 
+    /// The cell this side removed, as it was at the base: its unsaved updates made before
+    /// the removal are undone.
+    fn removed_at_base(&self, id: &str) -> Option<Value> {
+        let mut cell = (*self.removed.get(id)?).clone();
+        for ((cell_id, path), base) in &self.base {
+            if *cell_id == id {
+                // A path that cannot be written back just leaves the cell unlike the base.
+                let _ = value_path::write(&mut cell, path.split('/'), base.cloned());
+            }
+        }
+        Some(cell)
+    }
+
     fn touched(&self, id: &str) -> bool {
         self.added.contains(id)
             || self.removed.contains_key(id)
@@ -166,8 +179,8 @@ pub fn merge_server_copy(
             }
             Change::Add { cell } => {
                 let id = cell_id(cell).unwrap_or_default();
-                match unsaved.removed.get(id) {
-                    Some(removed) if **removed == **cell => merge.kept.push(change.inverse()),
+                match unsaved.removed_at_base(id) {
+                    Some(removed) if removed == **cell => merge.kept.push(change.inverse()),
                     Some(_) => {
                         let overridden = Overridden {
                             cell_id: id.to_owned(),
@@ -182,7 +195,44 @@ pub fn merge_server_copy(
             }
         }
     }
+    drop_dangling_edges(local, server, &mut merge);
     merge
+}
+
+/// An edge never outlives the cells it connects: an edge left without one of its nodes by
+/// the merge (the server removed a node this side connected, or this side removed one the
+/// server connected) is dropped, and reported.
+fn drop_dangling_edges(local: &Diagram, server: &Diagram, merge: &mut ServerMerge) {
+    let mut merged = local.clone();
+    if merged.apply_all(merge.apply.clone()).is_err() {
+        return; // applying will fail the same way and report it
+    }
+    let dangling: Vec<SharedCell> = merged
+        .cells()
+        .filter(|cell| !merged.has_terminals(cell))
+        .cloned()
+        .collect();
+    for edge in dangling {
+        let id = cell_id(&edge).unwrap_or_default().to_owned();
+        let id = id.as_str();
+        let touches = |change: &Change| change.cell_id() == Some(id);
+        let from_server = merge
+            .apply
+            .iter()
+            .any(|change| matches!(change, Change::Add { .. }) && touches(change));
+        if from_server {
+            merge.apply.retain(|change| !touches(change));
+        } else {
+            merge.kept.retain(|change| !touches(change));
+            merge.apply.push(Change::Remove { cell: edge });
+        }
+        merge.overridden.push(Overridden {
+            cell_id: id.to_owned(),
+            path: None,
+            local: local.cell(id).map(|cell| (**cell).clone()),
+            server: server.cell(id).map(|cell| (**cell).clone()),
+        });
+    }
 }
 
 #[cfg(test)]
@@ -283,6 +333,40 @@ mod tests {
         assert_eq!(merge.kept.len(), 2);
         assert!(merge.kept.contains(&Change::add(node("new", "n"))));
         assert!(merge.kept.contains(&Change::remove(gone)));
+    }
+
+    #[test]
+    fn a_cell_removed_here_after_moving_it_stays_removed_against_an_older_server_copy() {
+        let moved = json!({ "id": "x", "shape": "rect", "position": { "x": 9 } });
+        let at_base = json!({ "id": "x", "shape": "rect", "position": { "x": 0 } });
+        let local = diagram(vec![]);
+        let server = diagram(vec![at_base]);
+        let unsaved = [
+            Change::update("x", "position/x", Some(json!(0)), Some(json!(9))),
+            Change::remove(moved),
+        ];
+        let merge = merge_server_copy(&local, &server, &unsaved, Prefer::Server);
+        assert!(merge.apply.is_empty(), "{:?}", merge.apply);
+        assert!(merge.overridden.is_empty());
+    }
+
+    #[test]
+    fn an_edge_to_a_node_the_server_removed_is_dropped_and_reported() {
+        let edge = json!({ "id": "e", "shape": "edge", "source": { "cell": "a" }, "target": { "cell": "b" } });
+        let local = diagram(vec![node("a", "a"), node("b", "b"), edge.clone()]);
+        let server = diagram(vec![node("a", "a")]);
+        let merge = merge_server_copy(
+            &local,
+            &server,
+            &[Change::add(edge.clone())],
+            Prefer::Server,
+        );
+        let mut merged = local.clone();
+        merged.apply_all(merge.apply.clone()).unwrap();
+        assert!(merged.cells().all(|cell| merged.has_terminals(cell)));
+        assert!(merged.cell("e").is_none() && merged.cell("b").is_none());
+        assert!(merge.kept.is_empty(), "{:?}", merge.kept);
+        assert!(merge.overridden.iter().any(|o| o.cell_id == "e"));
     }
 
     #[test]
