@@ -38,6 +38,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openDemo, serveTestPagesOnDemoOrigin } from '../tests/e2e/harness.mjs';
+import { prng as generator } from '../tests/e2e/pages/prng.js';
 import { checkLedger } from './soak/ledger.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -58,17 +59,6 @@ for (const kind of DIAGRAMS) {
   }
 }
 
-/** A seeded generator (mulberry32), so a run's choices can be replayed with SOAK_SEED. */
-function generator(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const sleep = (ms) => new Promise((done) => setTimeout(done, ms));
 const now = () => performance.now();
 

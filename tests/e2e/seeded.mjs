@@ -2,17 +2,7 @@
 // failure repeats. `make test` uses each test's fixed default seed; `E2E_SEED=N` replays or
 // explores another one, and every test that draws prints the seed it used.
 
-/** A small seeded PRNG (mulberry32): returns a function giving numbers in [0, 1). */
-export function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from './pages/prng.js';
 
 /** The seed a test draws from: `E2E_SEED` when set, else `fallback`; printed either way. */
 export function seedFor(name, fallback) {

@@ -4,21 +4,10 @@
 // module must stay usable throughout.
 import init, * as api from '/pkg/diagram_state.js';
 import { describeError, isTypedError, snapshot } from './outcome.js';
+import { prng } from './prng.js';
 
 await init();
 const { DiagramState } = api;
-
-/** A small seeded PRNG (mulberry32), so a failure can be replayed from its seed. */
-function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function generator(random) {
   const pick = (items) => items[Math.floor(random() * items.length)];
