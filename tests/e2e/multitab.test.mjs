@@ -589,6 +589,7 @@ test('5. the same label edited in two tabs at once: the later edit wins and the 
   const notice = await loser.getByTestId('replaced-notice').first().waitFor({ timeout: 5000 }).then(() => loser.getByTestId('replaced-notice').first().textContent(), () => null);
   if (notice === null) problems.push(`the losing tab ${loser.tabName} shows no [data-testid="replaced-notice"]`);
   else if (!notice.includes('from A') || !notice.includes('from B')) problems.push(`the replaced notice does not show both values: "${notice}"`);
+  else await loser.screenshot({ path: join(ARTIFACTS, 'multitab-replaced-notice.png') });
   await commonChecks(problems, { pages: [a, b], id, hash, ledger, since });
   await report(problems, [a, b], 'same-field');
   await closeAll([a, b, holder]);
