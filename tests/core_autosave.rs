@@ -1268,3 +1268,22 @@ fn changes_an_earlier_session_left_unsaved_are_saved_once_the_editor_is_ready() 
     assert_eq!(harness.saves(), 1);
     assert!(!harness.engine.is_dirty());
 }
+
+#[test]
+fn a_save_by_another_tab_moves_the_base_and_keeps_the_changes_for_a_later_conflict() {
+    let mut harness = Harness::new();
+    harness.engine.set_online(false, harness.now); // a tab that does not lead
+    harness.edit();
+    harness.engine.saved_elsewhere(7);
+    let snapshot = harness.engine.snapshot();
+    assert_eq!(snapshot.base_version, 7);
+    assert_eq!(snapshot.next_save_at, None, "nothing is due");
+    assert_eq!(harness.engine.status(), AutoSaveStatus::Idle);
+    // Leading later, the next save (and so a conflict's merge) still knows the change.
+    harness.engine.set_online(true, harness.now);
+    harness.engine.carry_over_unsaved(harness.now);
+    harness.settle();
+    let request = harness.last_request();
+    assert_eq!(request.base_version, 7);
+    assert_eq!(request.changes_since_base, [moved(0)]);
+}

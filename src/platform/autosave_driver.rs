@@ -215,6 +215,12 @@ impl AutoSaveDriver {
         self.shared.borrow().engine.has_deferred_conflict()
     }
 
+    /// Another tab saved the diagram as `server_version` (see
+    /// [`AutoSaveEngine::saved_elsewhere`]).
+    pub fn saved_elsewhere(&self, server_version: u64) {
+        self.input(|engine, _now| engine.saved_elsewhere(server_version));
+    }
+
     /// The diagram was (re)loaded at `base_version` (see [`AutoSaveEngine::reset`]).
     pub fn reset(&self, base_version: u64) {
         self.input(|engine, _now| engine.reset(base_version));

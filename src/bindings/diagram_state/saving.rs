@@ -185,7 +185,7 @@ impl Inner {
 
     /// Another tab saved the diagram as `server_version`, including every store version up
     /// to `store_version`: this tab's auto-save takes that as its base (it saves on it when
-    /// it leads next) and forgets the changes that save covered.
+    /// it leads next); it keeps its unsaved changes for a later conflict's merge.
     pub(super) fn saved_elsewhere(&self, server_version: u64, store_version: u64) {
         let Some(autosave) = self
             .autosave
@@ -198,7 +198,7 @@ impl Inner {
         let (driver, pushed) = autosave;
         pushed.set(pushed.get().max(Some(store_version)));
         if !driver.is_leading() {
-            driver.reset(server_version);
+            driver.saved_elsewhere(server_version);
         }
     }
 

@@ -128,6 +128,19 @@ impl AutoSaveEngine {
         }
     }
 
+    /// Another tab saved the diagram as `server_version` (this one only follows): the base
+    /// becomes that version and nothing is due, but the unsaved changes are kept. They may
+    /// now be more than the server lacks, never less, which is what resolving a later
+    /// conflict needs (see [`merge_server_copy`](super::merge_server_copy)): a change
+    /// forgotten here would look like the server's to revert.
+    pub fn saved_elsewhere(&mut self, server_version: u64) {
+        self.base_version = server_version;
+        self.saved_edits = self.edits;
+        self.wanted = None;
+        self.forced = None;
+        self.last_saved = None;
+    }
+
     /// The diagram was (re)loaded at `base_version`: pending changes, schedules, failures
     /// and conflicts are forgotten, and the answer of a save in flight will be ignored.
     pub fn reset(&mut self, base_version: u64) {
