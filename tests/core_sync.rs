@@ -1062,6 +1062,108 @@ fn a_tab_closing_with_a_landed_commit_and_more_pending_hands_over_only_the_rest(
     );
 }
 
+/// Three tabs; A renames "n1" to "old" and closes before its commit lands. What A left is
+/// older than anything committed after it was made.
+fn orphaned_rename() -> (Store, Tab, Tab, Vec<String>) {
+    let store = store();
+    let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
+    let b = Tab::open("B", &store, ConflictPolicy::LaterWins);
+    let c = Tab::open("C", &store, ConflictPolicy::LaterWins);
+    a.set("n1", "attrs/text/text", json!("old"));
+    a.session.next_commit().unwrap(); // the page dies before the store has it
+    let posted = a.close();
+    (store, b, c, posted)
+}
+
+/// The orphan lost: the committed value stays everywhere, the adopter reports the orphan it
+/// gave away, and nobody's committed value is claimed to be replaced.
+fn assert_orphan_gave_way(store: &mut Store, b: Tab, c: Tab) {
+    let mut tabs = vec![b, c];
+    settle_tabs(&mut tabs, store);
+    assert_eq!(
+        store.diagram().get("n1", "attrs/text/text").unwrap(),
+        Some(&json!("new")),
+        "{:?}",
+        store.all
+    );
+    for tab in &tabs {
+        assert_eq!(
+            tab.cells(),
+            store.cells(),
+            "{}",
+            tab.session.config().tab_id
+        );
+        assert!(tab.session.pending().is_empty());
+    }
+    assert!(store.all.iter().all(|set| set.overrides.is_empty()));
+    let [b, c] = &tabs[..] else { unreachable!() };
+    assert!(
+        b.conflicts().is_empty(),
+        "B's value did not lose: {:?}",
+        b.conflicts()
+    );
+    let reported: Vec<_> = c
+        .adoptions
+        .iter()
+        .flat_map(|adoption| adoption.conflicts.clone())
+        .chain(c.conflicts())
+        .collect();
+    assert_eq!(reported.len(), 1, "{reported:?}");
+    assert_eq!(
+        serde_json::to_value(&reported[0]).unwrap(),
+        json!({ "kind": "samePath", "cellId": "n1", "path": "attrs/text/text",
+                "local": "old", "remote": "new", "resolution": "keptRemote" })
+    );
+}
+
+/// B renames the label after A closed and commits; C takes A's hand-off over only then (it
+/// reads B's commit first): A's older rename must not overwrite B's.
+#[test]
+fn an_orphan_never_overwrites_a_value_committed_before_it_is_adopted() {
+    for b_heard_first in [true, false] {
+        let (mut store, mut b, mut c, posted) = orphaned_rename();
+        b.set("n1", "attrs/text/text", json!("new"));
+        b.commit(&mut store);
+        if b_heard_first {
+            deliver(&mut b, &mut c, &store);
+        } else {
+            b.outbox.clear(); // C reads B's commit in the take-over's op-log read
+        }
+        deliver_all(&posted, &mut [&mut c], &store);
+        assert_orphan_gave_way(&mut store, b, c);
+    }
+}
+
+/// C adopts A's orphan, but B's rename of the same label lands before C commits it: C's
+/// rebase must not let the orphan win as if it were C's own later edit.
+#[test]
+fn an_adopted_orphan_never_overwrites_a_value_committed_before_the_adopter_commits() {
+    let (mut store, mut b, mut c, posted) = orphaned_rename();
+    deliver_all(&posted, &mut [&mut c], &store);
+    assert_eq!(c.get("n1", "attrs/text/text"), Some(json!("old")));
+    b.set("n1", "attrs/text/text", json!("new"));
+    b.commit(&mut store);
+    c.commit(&mut store); // stale: rebases over B's commit
+    assert_orphan_gave_way(&mut store, b, c);
+}
+
+/// The adopter's own edit made after the adoption is a later edit like any other: it still
+/// wins over a commit it meets, and the orphan's other paths are kept.
+#[test]
+fn the_adopters_own_later_edit_of_an_adopted_path_still_wins() {
+    let (mut store, mut b, mut c, posted) = orphaned_rename();
+    deliver_all(&posted, &mut [&mut c], &store);
+    c.set("n1", "attrs/text/text", json!("mine"));
+    b.set("n1", "attrs/text/text", json!("new"));
+    b.commit(&mut store);
+    c.commit(&mut store);
+    assert_eq!(
+        store.diagram().get("n1", "attrs/text/text").unwrap(),
+        Some(&json!("mine"))
+    );
+    assert_eq!(c.conflicts()[0].resolution, Resolution::KeptLocal);
+}
+
 #[test]
 fn a_hand_off_is_taken_over_once_however_often_it_arrives() {
     let mut store = store();
@@ -2127,7 +2229,7 @@ fn with_nothing_pending_the_view_redraws_exactly_the_remote_set() {
         Change::remove(json!({ "id": "n2", "data": { "x": 2 } })),
     ];
     let integration = state
-        .integrate_remote(&[], remote, ConflictPolicy::LaterWins)
+        .integrate_remote(&[], &[], remote, ConflictPolicy::LaterWins)
         .unwrap();
     let mut graph = Diagram::from_cells(cells, 1).unwrap();
     graph.apply_all(integration.view).unwrap();

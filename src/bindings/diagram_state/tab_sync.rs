@@ -424,7 +424,7 @@ impl Inner {
     }
 
     /// Adopts a closing tab's change sets this tab claimed: shown as another tab's change,
-    /// then committed as this tab's own.
+    /// then committed by this tab; what gave way to a later value is reported (`conflict`).
     fn adopt(self: &Rc<Self>, handoff: Handoff) {
         let result = self.with_sync(|sync, core| {
             let before = core.history_state();
@@ -434,6 +434,9 @@ impl Inner {
             Some(Ok((adoption, before))) => {
                 self.announce_changes("tab", &adoption.applied, adoption.version);
                 self.announce_history(before, adoption.history);
+                for conflict in &adoption.conflicts {
+                    self.emitter.emit("conflict", conflict);
+                }
                 if !adoption.applied.is_empty() {
                     self.trigger_autosave(&adoption.applied, None);
                     spawn_local(commit_pending(Rc::downgrade(self)));

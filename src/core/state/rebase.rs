@@ -30,6 +30,10 @@ pub struct Integration {
     /// This tab's pending change sets, rebased over the other tab's changes: what to commit
     /// next, on top of the new committed version. Sets left empty are gone.
     pub pending: Vec<Vec<Change>>,
+    /// Per set of `pending`, whether it is adopted (a closed tab's, see `adopted` of
+    /// [`DiagramState::integrate_remote`]).
+    #[serde(skip)]
+    pub adopted: Vec<bool>,
     /// The conflicts, each with both values and how it was settled.
     pub conflicts: Vec<Conflict>,
     /// What the history did with the other tab's changes (origin `tab`: recorded only with
@@ -51,6 +55,12 @@ impl DiagramState {
     /// cells and different paths merge; the same path changed on both sides is a conflict.
     /// With no pending changes this is simply applying `remote`.
     ///
+    /// `adopted[i]` tells whether pending set `i` is adopted: a closed tab's change set this
+    /// tab took over (missing: not adopted). An adopted change was made before anything
+    /// committed after its tab closed, so it never replaces another tab's value: in a
+    /// conflict it gives way, whatever the policy (`keptRemote`), unless this tab's own
+    /// later change of the path wins it.
+    ///
     /// History stays consistent: an entry whose change was rebased now starts from the other
     /// tab's value, so undoing it restores that value, and safe undo never overwrites a
     /// path changed since. `remote` is not screened by the visual filter: it was screened
@@ -62,6 +72,7 @@ impl DiagramState {
     pub fn integrate_remote(
         &mut self,
         pending: &[Vec<Change>],
+        adopted: &[bool],
         remote: Vec<Change>,
         policy: ConflictPolicy,
     ) -> Result<Integration, StateError> {
@@ -73,7 +84,7 @@ impl DiagramState {
             touched_cells(&self.diagram, pending, &remote)
         };
         let mut journal = Journal::new(&mut self.diagram);
-        let plan = match rebase(&mut journal, pending, remote, policy, &before) {
+        let plan = match rebase(&mut journal, pending, adopted, remote, policy, &before) {
             Ok(plan) => plan,
             Err(error) => {
                 journal.rollback();
@@ -101,6 +112,7 @@ impl DiagramState {
         Ok(Integration {
             view,
             pending: plan.pending,
+            adopted: plan.adopted,
             conflicts: plan.conflicts,
             recording,
             history: self.history.state(),
@@ -111,10 +123,12 @@ impl DiagramState {
     /// Resyncs from a stored copy (`cells`, e.g. read from the store when the op log could
     /// not fill a gap) without losing this tab's `pending` change sets: the difference
     /// between the diagram without them and `cells` is integrated like another tab's
-    /// commit (see [`DiagramState::integrate_remote`]). On error nothing changes.
+    /// commit (see [`DiagramState::integrate_remote`], also for `adopted`). On error
+    /// nothing changes.
     pub fn integrate_snapshot(
         &mut self,
         pending: &[Vec<Change>],
+        adopted: &[bool],
         cells: Vec<Value>,
         policy: ConflictPolicy,
     ) -> Result<Integration, StateError> {
@@ -125,7 +139,7 @@ impl DiagramState {
             journal.apply(change.clone().inverse())?;
         }
         let remote = diagram_changes(journal.diagram(), &target);
-        self.integrate_remote(pending, remote, policy)
+        self.integrate_remote(pending, adopted, remote, policy)
     }
 
     /// "Keep mine" for a conflict: applies its `local` side as a new local change (recorded
@@ -172,6 +186,8 @@ fn apply_keeping_terminals(journal: &mut Journal<'_>, change: &Change) -> Option
 struct Plan {
     remote: Vec<Change>,
     pending: Vec<Vec<Change>>,
+    /// Per set of `pending`, whether it is adopted.
+    adopted: Vec<bool>,
     conflicts: Vec<Conflict>,
     /// Pending changes whose applied form changed: (as recorded, as re-applied).
     rebased: Vec<(Change, Change)>,
@@ -180,6 +196,7 @@ struct Plan {
 fn rebase(
     journal: &mut Journal<'_>,
     pending: &[Vec<Change>],
+    adopted: &[bool],
     remote: Vec<Change>,
     policy: ConflictPolicy,
     before: &BTreeMap<String, Option<SharedCell>>,
@@ -194,7 +211,7 @@ fn rebase(
     let mut replay = Replay {
         policy,
         footprint: RemoteFootprint::of(&remote),
-        local: LocalNet::of(pending),
+        local: LocalNet::of(pending, adopted),
         before,
         rules: HashMap::new(),
         held: HashSet::new(),
@@ -203,18 +220,22 @@ fn rebase(
         rebased: Vec::new(),
     };
     let mut sets = Vec::with_capacity(pending.len());
-    for set in pending {
+    let mut kept_adopted = Vec::with_capacity(pending.len());
+    for (index, set) in pending.iter().enumerate() {
+        let adopted = adopted.get(index).copied().unwrap_or(false);
         let mut out = Vec::with_capacity(set.len());
         for change in set {
-            replay.change(journal, change, &mut out)?;
+            replay.change(journal, change, adopted, &mut out)?;
         }
         if !out.is_empty() {
             sets.push(out);
+            kept_adopted.push(adopted);
         }
     }
     Ok(Plan {
         remote,
         pending: sets,
+        adopted: kept_adopted,
         conflicts: replay.conflicts,
         rebased: replay.rebased,
     })
@@ -238,10 +259,13 @@ struct Replay<'a> {
 }
 
 impl Replay<'_> {
+    /// Re-applies one pending change; `adopted`: it is in an adopted set, and gives way in
+    /// a conflict.
     fn change(
         &mut self,
         journal: &mut Journal<'_>,
         change: &Change,
+        adopted: bool,
         out: &mut Vec<Change>,
     ) -> Result<(), ModelError> {
         match change {
@@ -249,8 +273,8 @@ impl Replay<'_> {
                 self.update(journal, change, id, path, out);
                 Ok(())
             }
-            Change::Remove { cell } => self.remove(journal, change, cell_id(cell)?, out),
-            Change::Add { cell } => self.add(journal, change, cell, out),
+            Change::Remove { cell } => self.remove(journal, change, cell_id(cell)?, adopted, out),
+            Change::Add { cell } => self.add(journal, change, cell, adopted, out),
         }
     }
 
@@ -276,10 +300,17 @@ impl Replay<'_> {
             Some(known) => *known,
             None => {
                 let remote = journal.diagram().get(id, path).ok().flatten().cloned();
-                let rule = path_rule(&self.footprint, &self.local, id, path, remote.as_ref());
+                let mut rule = path_rule(&self.footprint, &self.local, id, path, remote.as_ref());
                 let conflict = (rule == PathRule::Conflict).then(|| {
                     let local = self.local.last_after(id, path).cloned().flatten();
-                    self.path_conflict(id, path, local, remote, keepable(self.policy))
+                    let resolution = if self.local.last_is_adopted(id, path) {
+                        // A closed tab's older value: the other tab's stays.
+                        rule = PathRule::Drop;
+                        Resolution::KeptRemote
+                    } else {
+                        keepable(self.policy)
+                    };
+                    self.path_conflict(id, path, local, remote, resolution)
                 });
                 self.rules.insert(key.clone(), (rule, conflict));
                 (rule, conflict)
@@ -321,6 +352,7 @@ impl Replay<'_> {
         journal: &mut Journal<'_>,
         change: &Change,
         id: &str,
+        adopted: bool,
         out: &mut Vec<Change>,
     ) -> Result<(), ModelError> {
         if self.held.contains(id) {
@@ -334,14 +366,14 @@ impl Replay<'_> {
         let attached: Vec<SharedCell> = journal.diagram().attached_to(id).cloned().collect();
         let changed_there = self.footprint.touches_cell(id) || !attached.is_empty();
         if changed_there && !self.reported_cells.contains(id) {
-            let resolution = keepable(self.policy);
+            let resolution = self.cell_resolution(adopted);
             self.cell_conflict(
                 ConflictKind::UpdatedRemotely,
                 id,
                 Some(current.as_ref().clone()),
                 resolution,
             );
-            if self.policy == ConflictPolicy::Ask {
+            if resolution != Resolution::KeptLocal {
                 self.held.insert(id.to_owned());
                 return Ok(());
             }
@@ -359,6 +391,7 @@ impl Replay<'_> {
         journal: &mut Journal<'_>,
         change: &Change,
         cell: &SharedCell,
+        adopted: bool,
         out: &mut Vec<Change>,
     ) -> Result<(), ModelError> {
         let id = cell_id(cell)?;
@@ -385,14 +418,14 @@ impl Replay<'_> {
         if existing == *cell {
             return Ok(()); // the same cell added on both sides
         }
-        let resolution = keepable(self.policy);
+        let resolution = self.cell_resolution(adopted);
         self.cell_conflict(
             ConflictKind::AddedTwice,
             id,
             Some(existing.as_ref().clone()),
             resolution,
         );
-        if self.policy == ConflictPolicy::Ask {
+        if resolution != Resolution::KeptLocal {
             self.held.insert(id.to_owned());
             return Ok(());
         }
@@ -400,6 +433,16 @@ impl Replay<'_> {
         let applied = journal.apply(change.clone())?;
         self.keep(change, applied, out);
         Ok(())
+    }
+
+    /// How a whole-cell conflict whose local side can be kept is settled: by the policy, but
+    /// an adopted change gives way.
+    fn cell_resolution(&self, adopted: bool) -> Resolution {
+        if adopted {
+            Resolution::KeptRemote
+        } else {
+            keepable(self.policy)
+        }
     }
 
     /// Keeps a re-applied pending change, noting it for the history when it changed.

@@ -1,32 +1,56 @@
 //! Adopting a closing tab's uncommitted change sets (a hand-off): they are applied to this
-//! tab's diagram and become its own pending sets, committed like its edits.
+//! tab's diagram and become its pending sets, committed with its edits.
 //!
-//! The sets were made on an older version than this tab holds, so they are re-applied the
-//! way a tab re-applies its pending changes under `laterWins`: the closing tab's value is
-//! the later one and overwrites a path another tab changed since. A change that cannot be
-//! applied any more is dropped: an update or removal of a cell that is gone, an addition of
-//! a cell that exists, a removal of a cell another tab connected an edge to since, an edge
-//! whose source or target is gone (an edge never outlives the cells it connects).
+//! The sets were made before the tab closed, so they are older than anything committed
+//! since (and than this tab's own pending edits): an orphaned change never replaces a value
+//! changed after it was made. An update applies only where the path still holds the value
+//! it was made on (its `before`); a removal only while the cell is as the closing tab last
+//! saw it. Otherwise the value in the diagram stays, and the orphaned change is given away
+//! and reported (`keptRemote`). A change whose effect is already there (a commit of the
+//! closing tab that landed unannounced) is left out. A change that cannot be applied any
+//! more is dropped: an update or removal of a cell that is gone, an addition of a cell that
+//! exists, a removal of a cell another tab connected an edge to since, an edge whose source
+//! or target is gone (an edge never outlives the cells it connects).
+//!
+//! Adopted sets keep giving way once pending: see [`SyncSession::adopt`](super::SyncSession::adopt).
+
+use std::collections::HashMap;
 
 use serde::Serialize;
 
+use super::merge::{Conflict, ConflictKind, Resolution};
 use crate::core::history::{HistoryState, Origin};
 use crate::core::model::{cell_id, cell_kind, CellKind, Change, Diagram};
 use crate::core::state::{DiagramState, StateError};
 
-/// What adopting a hand-off did. Serialized as `{ applied, dropped, history, version }`.
+/// What adopting a hand-off did. Serialized as
+/// `{ applied, dropped, conflicts, history, version }`.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Adoption {
     /// The changes applied to the diagram, as applied: show them with origin `tab` (they
     /// are this tab's to commit, not to undo).
     pub applied: Vec<Change>,
-    /// How many changes could not be applied any more and were dropped.
+    /// How many changes could not be applied any more (or gave way) and were dropped.
     pub dropped: usize,
+    /// The orphaned changes that gave way to a value changed after they were made, each
+    /// with both values (`local`: the closing tab's, `remote`: the one that stays),
+    /// settled as `keptRemote`.
+    pub conflicts: Vec<Conflict>,
     /// The history's observable state afterwards.
     pub history: HistoryState,
     /// The diagram's version afterwards.
     pub version: u64,
+}
+
+/// What becomes of one orphaned change.
+enum Fate {
+    /// Applied (as applied).
+    Applied(Change),
+    /// Its effect is already there: nothing to do.
+    Present,
+    /// It cannot apply any more, or gives way (then reported).
+    Dropped,
 }
 
 /// Applies `sets` to `state` with origin `tab` (recorded in history only with the "record
@@ -39,13 +63,15 @@ pub(crate) fn adopt_sets(
     let mut adopted = Vec::new();
     let mut applied = Vec::new();
     let mut dropped = 0;
+    let mut conflicts = Conflicts::default();
     for set in sets {
         let mut scratch = state.diagram().clone();
         let mut keep = Vec::with_capacity(set.len());
         for change in set {
-            match adoptable(&mut scratch, change) {
-                Some(change) => keep.push(change),
-                None => dropped += 1,
+            match adoptable(&mut scratch, change, &mut conflicts) {
+                Fate::Applied(change) => keep.push(change),
+                Fate::Present => {}
+                Fate::Dropped => dropped += 1,
             }
         }
         if keep.is_empty() {
@@ -60,27 +86,114 @@ pub(crate) fn adopt_sets(
     let adoption = Adoption {
         applied,
         dropped,
+        conflicts: conflicts.list,
         history: state.history_state(),
         version: state.diagram().version(),
     };
     Ok((adopted, adoption))
 }
 
-/// Applies `change` to `scratch` if it can still be applied (see the module), and returns
-/// it as applied.
-fn adoptable(scratch: &mut Diagram, change: Change) -> Option<Change> {
-    match &change {
-        Change::Add { cell } if !scratch.has_terminals(cell) => return None,
-        Change::Remove { cell } => {
-            let id = cell_id(cell).ok()?;
-            if scratch.attached_to(id).next().is_some() {
-                return None;
+/// The conflicts of an adoption: one per path (its `local` the last orphaned value) or
+/// cell.
+#[derive(Default)]
+struct Conflicts {
+    list: Vec<Conflict>,
+    /// (cell, path) → index in `list`; path `None` for a whole cell.
+    index: HashMap<(String, Option<String>), usize>,
+}
+
+impl Conflicts {
+    fn gave_way(&mut self, conflict: Conflict) {
+        let key = (conflict.cell_id.clone(), conflict.path.clone());
+        match self.index.get(&key).and_then(|&at| self.list.get_mut(at)) {
+            Some(known) => known.local = conflict.local,
+            None => {
+                self.index.insert(key, self.list.len());
+                self.list.push(conflict);
             }
         }
-        _ => {}
+    }
+}
+
+/// Applies `change` to `scratch` if it can still be applied and replaces nothing changed
+/// since it was made (see the module); a change that gives way is added to `conflicts`.
+fn adoptable(scratch: &mut Diagram, change: Change, conflicts: &mut Conflicts) -> Fate {
+    match &change {
+        Change::Add { cell } => {
+            let Ok(id) = cell_id(cell) else {
+                return Fate::Dropped;
+            };
+            if let Some(existing) = scratch.cell(id) {
+                if existing == cell {
+                    return Fate::Present;
+                }
+                conflicts.gave_way(Conflict {
+                    kind: ConflictKind::AddedTwice,
+                    cell_id: id.to_owned(),
+                    path: None,
+                    local: Some(cell.as_ref().clone()),
+                    remote: Some(existing.as_ref().clone()),
+                    resolution: Resolution::KeptRemote,
+                });
+                return Fate::Dropped;
+            }
+            if !scratch.has_terminals(cell) {
+                return Fate::Dropped;
+            }
+        }
+        Change::Remove { cell } => {
+            let Ok(id) = cell_id(cell) else {
+                return Fate::Dropped;
+            };
+            let Some(current) = scratch.cell(id) else {
+                return Fate::Present;
+            };
+            if current != cell {
+                // Changed since the closing tab removed it: the change stays.
+                conflicts.gave_way(Conflict {
+                    kind: ConflictKind::UpdatedRemotely,
+                    cell_id: id.to_owned(),
+                    path: None,
+                    local: None,
+                    remote: Some(current.as_ref().clone()),
+                    resolution: Resolution::KeptRemote,
+                });
+                return Fate::Dropped;
+            }
+            if scratch.attached_to(id).next().is_some() {
+                return Fate::Dropped;
+            }
+        }
+        Change::Update {
+            id,
+            path,
+            before,
+            after,
+        } => {
+            let Ok(current) = scratch.get(id, path) else {
+                return Fate::Dropped;
+            };
+            if current == after.as_ref() {
+                return Fate::Present;
+            }
+            if current != before.as_ref() {
+                // Changed since the closing tab made this change: the later value stays.
+                conflicts.gave_way(Conflict {
+                    kind: ConflictKind::SamePath,
+                    cell_id: id.to_string(),
+                    path: Some(path.to_string()),
+                    local: after.clone(),
+                    remote: current.cloned(),
+                    resolution: Resolution::KeptRemote,
+                });
+                return Fate::Dropped;
+            }
+        }
     }
     let mut applied = change;
-    scratch.apply(&mut applied).ok()?;
+    if scratch.apply(&mut applied).is_err() {
+        return Fate::Dropped;
+    }
     if let Change::Update { id, .. } = &applied {
         let cut_off = scratch
             .cell(id)
@@ -88,10 +201,10 @@ fn adoptable(scratch: &mut Diagram, change: Change) -> Option<Change> {
         if cut_off {
             // The inverse of a change just applied always applies.
             let _ = scratch.apply(&mut applied.inverse());
-            return None;
+            return Fate::Dropped;
         }
     }
-    Some(applied)
+    Fate::Applied(applied)
 }
 
 #[cfg(test)]
@@ -111,44 +224,53 @@ mod tests {
     }
 
     #[test]
-    fn the_later_value_wins_and_what_cannot_apply_is_dropped() {
+    fn an_orphan_gives_way_to_what_changed_since_and_what_cannot_apply_is_dropped() {
         let mut state = state();
         let sets = vec![
             vec![
-                // Made on "old"; another tab wrote "theirs" since: the closing tab's wins.
+                // Made on "old"; another tab wrote "theirs" since: theirs stays.
                 Change::update("a", "label", Some(json!("old")), Some(json!("mine"))),
                 Change::update("gone", "label", None, Some(json!("x"))),
+                // Made on what is still there: applies.
+                Change::update("b", "label", None, Some(json!("new"))),
             ],
             vec![
                 Change::add(json!({ "id": "f", "source": { "cell": "gone" } })),
-                Change::remove(json!({ "id": "b" })), // `e` is attached to it
+                Change::remove(json!({ "id": "b", "label": "new" })), // `e` is attached to it
                 Change::add(json!({ "id": "c" })),
+                // Already there (a commit that landed unannounced): left out.
+                Change::update("a", "size", None, None),
             ],
-            vec![Change::update(
-                "e",
-                "target/cell",
-                None,
-                Some(json!("gone")),
-            )],
+            vec![
+                Change::update("e", "target/cell", Some(json!("b")), Some(json!("gone"))),
+                // The closing tab removed `a` as it was before "theirs": `a` stays.
+                Change::remove(json!({ "id": "a", "label": "old" })),
+                // The second orphaned value of a path reported once, as the last one.
+                Change::update("a", "label", Some(json!("mine")), Some(json!("later"))),
+            ],
         ];
         let (adopted, adoption) = adopt_sets(&mut state, sets).unwrap();
         assert_eq!(
             adopted,
             [
-                vec![Change::update(
-                    "a",
-                    "label",
-                    Some(json!("theirs")),
-                    Some(json!("mine"))
-                )],
+                vec![Change::update("b", "label", None, Some(json!("new")))],
                 vec![Change::add(json!({ "id": "c" }))],
             ]
         );
-        assert_eq!(adoption.dropped, 4);
+        assert_eq!(adoption.dropped, 7);
         assert_eq!(adoption.applied.len(), 2);
         assert_eq!(
+            serde_json::to_value(&adoption.conflicts).unwrap(),
+            json!([
+                { "kind": "samePath", "cellId": "a", "path": "label", "local": "later",
+                  "remote": "theirs", "resolution": "keptRemote" },
+                { "kind": "updatedRemotely", "cellId": "a",
+                  "remote": { "id": "a", "label": "theirs" }, "resolution": "keptRemote" },
+            ])
+        );
+        assert_eq!(
             state.diagram().get("a", "label").unwrap(),
-            Some(&json!("mine"))
+            Some(&json!("theirs"))
         );
         assert!(state.diagram().contains("b"));
         assert_eq!(

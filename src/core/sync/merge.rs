@@ -20,7 +20,11 @@
 //! | adds a cell                    | added a different cell, same id| mine replaces theirs, `addedTwice` (`keptLocal`) | theirs kept, `unresolved` |
 //!
 //! "Mine" is the later commit: the pending change has not reached the store yet, so it is
-//! committed after the other tab's. A pending change that cannot be re-applied at all (its
+//! committed after the other tab's. Not so for an adopted set (a closed tab's changes this
+//! tab took over, see [`adopt`](super::adopt)): it was made before the other tab's commit,
+//! so where a conflict would keep "mine" (or ask), an adopted change gives way: theirs is
+//! kept, reported as `keptRemote`, whatever the policy. This tab's own later change of the
+//! same path is "mine" again. A pending change that cannot be re-applied at all (its
 //! parent path was removed by the other tab, or it would reconnect an edge to a cell the
 //! other tab removed) is dropped and reported as `samePath` with `keptRemote`. An edge never
 //! outlives the cells it connects: X6 cannot draw such an edge. Once a cell's conflict leaves the other tab's version in place (dropped or
@@ -236,31 +240,57 @@ impl RemoteFootprint {
 }
 
 /// The net effect of the pending changes per (cell, path): the value before the first and
-/// after the last update of that path.
+/// after the last update of that path, and whether that last update is adopted.
 #[derive(Debug, Default)]
 pub(crate) struct LocalNet {
-    paths: HashMap<(String, String), (Option<Value>, Option<Value>)>,
+    paths: HashMap<(String, String), Net>,
+}
+
+#[derive(Debug)]
+struct Net {
+    first: Option<Value>,
+    last: Option<Value>,
+    /// The last update is in an adopted set (a closed tab's): it gives way.
+    adopted: bool,
 }
 
 impl LocalNet {
-    /// The net effect of `pending`, oldest set first.
-    pub(crate) fn of(pending: &[Vec<Change>]) -> Self {
+    /// The net effect of `pending`, oldest set first; `adopted[i]` tells whether set `i` is
+    /// adopted (missing: not adopted).
+    pub(crate) fn of(pending: &[Vec<Change>], adopted: &[bool]) -> Self {
         let mut net = Self::default();
-        for change in pending.iter().flatten() {
-            if let Change::Update {
-                id,
-                path,
-                before,
-                after,
-            } = change
-            {
-                net.paths
-                    .entry((id.to_string(), path.to_string()))
-                    .and_modify(|(_, last)| last.clone_from(after))
-                    .or_insert_with(|| (before.clone(), after.clone()));
+        for (index, set) in pending.iter().enumerate() {
+            let adopted = adopted.get(index).copied().unwrap_or(false);
+            for change in set {
+                if let Change::Update {
+                    id,
+                    path,
+                    before,
+                    after,
+                } = change
+                {
+                    net.paths
+                        .entry((id.to_string(), path.to_string()))
+                        .and_modify(|net| {
+                            net.last.clone_from(after);
+                            net.adopted = adopted;
+                        })
+                        .or_insert_with(|| Net {
+                            first: before.clone(),
+                            last: after.clone(),
+                            adopted,
+                        });
+                }
             }
         }
         net
+    }
+
+    /// Whether the last pending update of `path` of `id` is in an adopted set.
+    pub(crate) fn last_is_adopted(&self, id: &str, path: &str) -> bool {
+        self.paths
+            .get(&(id.to_owned(), path.to_owned()))
+            .is_some_and(|net| net.adopted)
     }
 
     /// The value the pending changes leave at `path` of `id`; `None` when they do not
@@ -268,14 +298,14 @@ impl LocalNet {
     pub(crate) fn last_after(&self, id: &str, path: &str) -> Option<&Option<Value>> {
         self.paths
             .get(&(id.to_owned(), path.to_owned()))
-            .map(|(_, last)| last)
+            .map(|net| &net.last)
     }
 
     /// Whether the pending changes leave `path` of `id` as they found it.
     pub(crate) fn leaves_unchanged(&self, id: &str, path: &str) -> bool {
         self.paths
             .get(&(id.to_owned(), path.to_owned()))
-            .is_some_and(|(first, last)| first == last)
+            .is_some_and(|net| net.first == net.last)
     }
 }
 
@@ -352,7 +382,7 @@ mod tests {
             None,
             Some(json!({ "x": 5 })),
         )]);
-        let there_and_back = LocalNet::of(&[vec![x(0, 1)], vec![x(1, 0)]]);
+        let there_and_back = LocalNet::of(&[vec![x(0, 1)], vec![x(1, 0)]], &[]);
         assert_eq!(
             path_rule(
                 &remote,
@@ -363,7 +393,7 @@ mod tests {
             ),
             PathRule::Drop
         );
-        let moved = LocalNet::of(&[vec![x(0, 1)], vec![x(1, 2)]]);
+        let moved = LocalNet::of(&[vec![x(0, 1)], vec![x(1, 2)]], &[]);
         assert_eq!(
             path_rule(&remote, &moved, "n1", "position/x", Some(&json!(5))),
             PathRule::Conflict

@@ -119,6 +119,8 @@ pub struct SyncSession {
     /// The hash chain's link of `committed`.
     head: ChainHash,
     pending: Vec<Vec<Change>>,
+    /// Per pending set, whether it is adopted (a closed tab's): it gives way in conflicts.
+    adopted: Vec<bool>,
     /// The values of other tabs the pending changes replaced (conflicts won under
     /// `laterWins`), for the next commit to carry.
     overrides: Vec<Override>,
@@ -154,6 +156,7 @@ impl SyncSession {
             committed,
             head,
             pending: Vec::new(),
+            adopted: Vec::new(),
             overrides: Vec::new(),
             in_flight: None,
             unposted: None,
@@ -209,6 +212,7 @@ impl SyncSession {
         self.committed = committed;
         self.head = head;
         self.pending.clear();
+        self.adopted.clear();
         self.overrides.clear();
         self.in_flight = None;
         self.unposted = None;
@@ -221,6 +225,7 @@ impl SyncSession {
     pub fn record_local(&mut self, changes: Vec<Change>) {
         if !changes.is_empty() {
             self.pending.push(changes);
+            self.adopted.push(false);
         }
     }
 
@@ -540,14 +545,18 @@ impl SyncSession {
     }
 
     /// Adopts a hand-off this tab claimed: its sets are applied to `state` (see
-    /// [`adopt`](super::adopt) for the rules) and become this tab's pending sets, to commit
-    /// like its own edits. On error nothing more changes (the sets applied before stay).
+    /// [`adopt`](super::adopt) for the rules) and become pending sets of this tab, to
+    /// commit with its edits. They stay adopted: a closed tab's changes are older than
+    /// anything committed after it closed, so in a conflict with a commit this tab
+    /// integrates before committing them they give way (`keptRemote`), whatever the
+    /// policy. On error nothing more changes (the sets applied before stay).
     pub fn adopt(
         &mut self,
         state: &mut DiagramState,
         handoff: Handoff,
     ) -> Result<Adoption, SyncError> {
         let (sets, adoption) = adopt_sets(state, handoff.sets)?;
+        self.adopted.extend(sets.iter().map(|_| true));
         self.pending.extend(sets);
         Ok(adoption)
     }
@@ -594,10 +603,15 @@ impl SyncSession {
             self.unposted = Some((set.version, message));
             return Ok(None);
         }
-        let mut integration =
-            state.integrate_remote(&self.pending, set.changes, self.config.policy)?;
+        let mut integration = state.integrate_remote(
+            &self.pending,
+            &self.adopted,
+            set.changes,
+            self.config.policy,
+        )?;
         self.take_back_in_flight();
         self.pending.clone_from(&integration.pending);
+        self.adopted.clone_from(&integration.adopted);
         self.committed = set.version;
         self.head = link;
         // The conflicts this tab won replace values of that tab: its next commit says so.
@@ -636,9 +650,11 @@ impl SyncSession {
         head: ChainHash,
         cells: Vec<serde_json::Value>,
     ) -> Result<Integration, SyncError> {
-        let integration = state.integrate_snapshot(&self.pending, cells, self.config.policy)?;
+        let integration =
+            state.integrate_snapshot(&self.pending, &self.adopted, cells, self.config.policy)?;
         self.settle_hints(version);
         self.pending.clone_from(&integration.pending);
+        self.adopted.clone_from(&integration.adopted);
         self.committed = version;
         self.head = head;
         self.take_back_in_flight();
@@ -753,6 +769,7 @@ impl SyncSession {
     fn confirm(&mut self, flight: InFlight, version: u64, hash: ChainHash) -> String {
         let sets = flight.sets.min(self.pending.len());
         let changes: Vec<Change> = self.pending.drain(..sets).flatten().collect();
+        self.adopted.drain(..sets);
         self.committed = version;
         self.head = hash;
         self.commit_message_overriding(version, changes, hash, flight.overrides)
