@@ -23,10 +23,11 @@ use super::emitter::Emitter;
 use super::error::store_error;
 use super::error::{js_error, to_js_error};
 use super::options::OpenOptions;
+use crate::core::autosave::Trigger;
 use crate::core::history::HistoryState;
 use crate::core::model::Change;
 use crate::core::state::DiagramState as CoreState;
-use crate::core::storage::DiagramStore;
+use crate::core::storage::{DiagramStore, OplogSince};
 use crate::core::sync::{Conflict, SessionConfig, SyncSession};
 use crate::platform::autosave_driver::random_seed;
 use crate::platform::clock::BrowserClock;
@@ -254,11 +255,11 @@ impl DiagramStateJs {
                     .await
                     .and_then(|loaded| loaded.into_complete())
                     .map_err(store_error)?;
-                let unpushed = loaded.entry.has_unpushed_changes();
                 // The store version the server copy includes: as recorded by the last
                 // save, or the loaded one unless an earlier session closed before saving.
-                let pushed =
-                    (loaded.entry.pushed_version).or_else(|| (!unpushed).then_some(loaded.version));
+                let pushed = (loaded.entry.pushed_version)
+                    .or_else(|| (!loaded.entry.has_unpushed_changes()).then_some(loaded.version));
+                let unpushed = pushed.is_none_or(|pushed| loaded.version > pushed);
                 (
                     loaded.cells,
                     loaded.version,
@@ -268,6 +269,24 @@ impl DiagramStateJs {
                     pushed,
                 )
             }
+        };
+        // What the store holds and the server copy may lack: the committed changes after
+        // the version the last save included, for auto-save to carry (a later conflict's
+        // merge must know them as this browser's, or it would revert them).
+        // Unknown (never saved, or recorded before `pushedVersion` existed): the whole log,
+        // a superset, which is safe.
+        let carried = match (&store, pushed.unwrap_or(0)) {
+            (Some(store), pushed) if options.autosave.is_some() && version > pushed => {
+                match store.oplog_since(&options.diagram_id, pushed).await {
+                    Ok(OplogSince::Records { records }) => records
+                        .into_iter()
+                        .filter(|record| record.version <= version)
+                        .flat_map(|record| record.changes)
+                        .collect(),
+                    Ok(OplogSince::NotCovered { .. }) | Err(_) => Vec::new(),
+                }
+            }
+            _ => Vec::new(),
         };
         core.load(cells, version).map_err(to_js_error)?;
         let engine = match (&options.autosave, save) {
@@ -306,6 +325,9 @@ impl DiagramStateJs {
             if unpushed {
                 // An earlier session may have closed before the server had everything.
                 if let Some(driver) = state.inner.driver() {
+                    if !carried.is_empty() {
+                        driver.trigger(Trigger::history(carried, None));
+                    }
                     driver.carry_over_unsaved();
                 }
             }
