@@ -21,7 +21,7 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::core::model::{cell_id, value_path, Change, Diagram, SharedCell};
+use crate::core::model::{cell_id, diff_change_event, Change, Diagram, SharedCell};
 use crate::core::sync::cell_diff::diagram_changes;
 
 /// A value of this side that the server's copy replaced in a "Load theirs".
@@ -64,12 +64,18 @@ pub struct ServerMerge {
 }
 
 /// What the unsaved changes did, per cell and path, since the base.
+///
+/// The list may hold more than the changes since the base (changes already saved, e.g. by
+/// another tab, are kept until this tab saves), never less. So the server's copy counts as
+/// having changed a path only when it holds a value this side's history of the path never
+/// passed through: a server copy that merely lags behind this side is not a change of
+/// theirs.
 #[derive(Default)]
 struct Unsaved<'a> {
     added: HashSet<&'a str>,
     removed: HashMap<&'a str, &'a Value>,
-    /// The value each updated path had at the base (the `before` of its first update).
-    base: HashMap<(&'a str, &'a str), Option<&'a Value>>,
+    /// Every value each updated path passed through (`before` and `after` of its updates).
+    history: HashMap<(&'a str, &'a str), Vec<Option<&'a Value>>>,
 }
 
 impl<'a> Unsaved<'a> {
@@ -88,35 +94,48 @@ impl<'a> Unsaved<'a> {
                     }
                 }
                 Change::Update {
-                    id, path, before, ..
+                    id,
+                    path,
+                    before,
+                    after,
                 } => {
-                    unsaved
-                        .base
-                        .entry((&**id, &**path))
-                        .or_insert(before.as_ref());
+                    let values = unsaved.history.entry((&**id, &**path)).or_default();
+                    values.extend([before.as_ref(), after.as_ref()]);
                 }
             }
         }
         unsaved
     }
 
-    /// The cell this side removed, as it was at the base: its unsaved updates made before
-    /// the removal are undone.
-    fn removed_at_base(&self, id: &str) -> Option<Value> {
-        let mut cell = (*self.removed.get(id)?).clone();
-        for ((cell_id, path), base) in &self.base {
-            if *cell_id == id {
-                // A path that cannot be written back just leaves the cell unlike the base.
-                let _ = value_path::write(&mut cell, path.split('/'), base.cloned());
-            }
-        }
-        Some(cell)
+    /// Whether `path` of cell `id` held `value` at some point of this side's history.
+    fn passed(&self, id: &str, path: &str, value: Option<&Value>) -> bool {
+        self.history
+            .get(&(id, path))
+            .is_some_and(|values| values.contains(&value))
+    }
+
+    /// Whether the server's copy of a cell this side removed differs from it only where
+    /// this side's own history explains the difference (the server lags behind).
+    fn removed_as_the_server_has_it(&self, id: &str, server_cell: &Value) -> Option<bool> {
+        let removed = self.removed.get(id)?;
+        let (Some(mine), Some(theirs)) = (removed.as_object(), server_cell.as_object()) else {
+            return Some(*removed == server_cell);
+        };
+        let keys: HashSet<&String> = mine.keys().chain(theirs.keys()).collect();
+        Some(keys.into_iter().all(|key| {
+            diff_change_event(id, key, mine.get(key), theirs.get(key)).is_ok_and(|changes| {
+                changes.iter().all(|change| match change {
+                    Change::Update { path, after, .. } => self.passed(id, path, after.as_ref()),
+                    _ => false,
+                })
+            })
+        }))
     }
 
     fn touched(&self, id: &str) -> bool {
         self.added.contains(id)
             || self.removed.contains_key(id)
-            || self.base.keys().any(|(cell, _)| *cell == id)
+            || self.history.keys().any(|(cell, _)| *cell == id)
     }
 }
 
@@ -146,8 +165,11 @@ pub fn merge_server_copy(
                 path,
                 before,
                 after,
-            } => match unsaved.base.get(&(&**id, &**path)) {
-                Some(base) if *base == after.as_ref() && !unsaved.added.contains(&**id) => {
+            } => match unsaved.history.get(&(&**id, &**path)) {
+                Some(_)
+                    if unsaved.passed(id, path, after.as_ref())
+                        && !unsaved.added.contains(&**id) =>
+                {
                     merge.kept.push(change.inverse());
                 }
                 Some(_) => {
@@ -179,8 +201,8 @@ pub fn merge_server_copy(
             }
             Change::Add { cell } => {
                 let id = cell_id(cell).unwrap_or_default();
-                match unsaved.removed_at_base(id) {
-                    Some(removed) if removed == **cell => merge.kept.push(change.inverse()),
+                match unsaved.removed_as_the_server_has_it(id, cell) {
+                    Some(true) => merge.kept.push(change.inverse()),
                     Some(_) => {
                         let overridden = Overridden {
                             cell_id: id.to_owned(),
@@ -348,6 +370,37 @@ mod tests {
         let merge = merge_server_copy(&local, &server, &unsaved, Prefer::Server);
         assert!(merge.apply.is_empty(), "{:?}", merge.apply);
         assert!(merge.overridden.is_empty());
+    }
+
+    #[test]
+    fn a_server_copy_that_lags_behind_is_no_change_of_theirs() {
+        // The server has this side's first rename (saved), not its second (unsaved); the
+        // list of unsaved changes still holds both.
+        let local = diagram(vec![node("x", "v2")]);
+        let server = diagram(vec![node("x", "v1")]);
+        let unsaved = [rename("x", "v0", "v1"), rename("x", "v1", "v2")];
+        for prefer in [Prefer::Server, Prefer::Local] {
+            let merge = merge_server_copy(&local, &server, &unsaved, prefer);
+            assert!(merge.apply.is_empty(), "{prefer:?}: {:?}", merge.apply);
+            assert_eq!(merge.kept, [rename("x", "v1", "v2")]);
+        }
+    }
+
+    #[test]
+    fn a_cell_removed_here_stays_removed_when_the_server_has_an_earlier_state_of_it() {
+        let at_base = json!({ "id": "x", "shape": "rect", "position": { "x": 0 } });
+        let saved = json!({ "id": "x", "shape": "rect", "position": { "x": 5 } });
+        let removed = json!({ "id": "x", "shape": "rect", "position": { "x": 9 } });
+        let unsaved = [
+            Change::update("x", "position/x", Some(json!(0)), Some(json!(5))),
+            Change::update("x", "position/x", Some(json!(5)), Some(json!(9))),
+            Change::remove(removed),
+        ];
+        for server_cell in [at_base, saved] {
+            let server = diagram(vec![server_cell]);
+            let merge = merge_server_copy(&diagram(vec![]), &server, &unsaved, Prefer::Server);
+            assert!(merge.apply.is_empty(), "{:?}", merge.apply);
+        }
     }
 
     #[test]
