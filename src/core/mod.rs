@@ -7,7 +7,9 @@
 //! - [`state`]: [`state::DiagramState`], which ties the three together for the editor;
 //! - [`autosave`]: the auto-save decision tree and the sans-IO save scheduler;
 //! - [`storage`]: local diagrams: the storage port, commit rules, op log, X6 documents;
-//! - [`sync`]: cross-tab sync: protocol, session, merge rules and the fallback election.
+//! - [`sync`]: cross-tab sync: protocol, session, merge rules and the fallback election;
+//! - [`session`]: the session engine that wires them: commits, other tabs, leadership,
+//!   conflicts and auto-save triggers, driven through ports.
 
 pub mod autosave;
 pub mod clock;
@@ -16,6 +18,7 @@ pub mod filter;
 pub mod history;
 pub mod model;
 pub mod path;
+pub mod session;
 pub mod state;
 pub mod storage;
 pub mod sync;

@@ -11,6 +11,7 @@ use wasm_bindgen::JsValue;
 use web_sys::{BroadcastChannel, MessageEvent};
 
 use crate::core::error::ErrorCode;
+use crate::core::session::Transport;
 
 /// The channel name for a diagram: `diagram-state:<diagramId>`.
 pub fn channel_name(diagram_id: &str) -> String {
@@ -129,6 +130,15 @@ impl BroadcastTransport {
         self.channel
             .post_message(&JsValue::from_str(text))
             .map_err(|error| BroadcastError::PostFailed(describe(&error)))
+    }
+}
+
+/// The session engine's transport: a failed post is logged (the other tabs repair the gap).
+impl Transport for BroadcastTransport {
+    fn post(&self, text: &str) {
+        if let Err(error) = BroadcastTransport::post(self, text) {
+            web_sys::console::warn_1(&format!("diagram-state: {error}").into());
+        }
     }
 }
 

@@ -5,3 +5,4 @@ pub mod broadcast;
 pub mod clock;
 pub mod indexed_db;
 pub mod leader;
+pub mod scheduler;

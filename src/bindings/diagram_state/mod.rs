@@ -26,22 +26,12 @@ use super::options::OpenOptions;
 use crate::core::autosave::Trigger;
 use crate::core::history::HistoryState;
 use crate::core::model::Change;
+use crate::core::session::{open_stored, SessionEngine, SharedEngine};
 use crate::core::state::DiagramState as CoreState;
-use crate::core::storage::{DiagramStore, OplogSince};
-use crate::core::sync::{Conflict, SessionConfig, SyncSession};
+use crate::core::sync::{SessionConfig, SyncSession};
 use crate::platform::autosave_driver::random_seed;
 use crate::platform::clock::BrowserClock;
 use crate::platform::indexed_db::{IndexedDbStore, LocalStore, OpenOptions as StoreOptions};
-
-/// What an open diagram holds.
-struct Session {
-    diagram_id: String,
-    core: CoreState,
-    /// Cross-tab sync, for a diagram kept in local storage.
-    sync: Option<SyncSession>,
-    /// Conflicts with other tabs left for the user (policy `ask`).
-    conflicts: Vec<Conflict>,
-}
 
 /// The client-side state of one open diagram: what each X6 change means (semantic or
 /// visual-only), its undo/redo history and its version.
@@ -66,7 +56,8 @@ pub struct DiagramStateJs {
 /// What the class holds, shared with its timers and asynchronous tasks (which hold it
 /// weakly, so a disposed or collected state stops them).
 pub(super) struct Inner {
-    session: RefCell<Option<Session>>,
+    /// The session engine (core state, cross-tab sync, conflicts); `None` once disposed.
+    session: SharedEngine,
     emitter: Emitter,
     /// Auto-save to the editor's server, when `autosave` was given.
     autosave: RefCell<Option<saving::AutoSave>>,
@@ -138,7 +129,7 @@ impl DiagramStateJs {
     /// The id of the diagram.
     #[wasm_bindgen(getter, js_name = diagramId)]
     pub fn diagram_id(&self) -> Result<String, JsValue> {
-        Ok(self.inner.session()?.diagram_id.clone())
+        Ok(self.inner.session()?.diagram_id().to_owned())
     }
 
     /// The diagram's version: it grows by one with every applied change set, undo or redo.
@@ -226,7 +217,7 @@ impl DiagramStateJs {
     /// Opens a diagram from `options`, loading it from `store` when there is one (and then
     /// committing every change to it and following other tabs).
     pub(crate) async fn open_with(
-        options: OpenOptions,
+        mut options: OpenOptions,
         save: Option<js_sys::Function>,
         store: Option<Rc<LocalStore>>,
     ) -> Result<DiagramStateJs, JsValue> {
@@ -241,8 +232,8 @@ impl DiagramStateJs {
             .map_err(|message| js_error("INVALID_ARGUMENT", &message))?;
         let filter = options.filter.build().map_err(to_js_error)?;
         let mut core = CoreState::with_settings(BrowserClock, filter, config);
-        let (cells, version, head, public_version, unpushed, pushed) = match &store {
-            None => (options.cells, options.version, None, None, false, None),
+        let opening = match &store {
+            None => None,
             Some(store) => {
                 if !options.cells.is_empty() || options.version != 0 {
                     return Err(js_error(
@@ -250,86 +241,58 @@ impl DiagramStateJs {
                         "`cells` and `version` come from the store when it is given; create the diagram with LocalDiagrams first",
                     ));
                 }
-                let loaded = store
-                    .load(&options.diagram_id)
+                let carry = options.autosave.is_some();
+                let opening = open_stored(&**store, &options.diagram_id, carry)
                     .await
-                    .and_then(|loaded| loaded.into_complete())
                     .map_err(store_error)?;
-                // The store version the server copy includes: as recorded by the last
-                // save, or the loaded one unless an earlier session closed before saving.
-                let pushed = (loaded.entry.pushed_version)
-                    .or_else(|| (!loaded.entry.has_unpushed_changes()).then_some(loaded.version));
-                let unpushed = pushed.is_none_or(|pushed| loaded.version > pushed);
-                (
-                    loaded.cells,
-                    loaded.version,
-                    Some(loaded.head_hash),
-                    loaded.entry.public_version,
-                    unpushed,
-                    pushed,
-                )
+                Some(opening)
             }
         };
-        // What the store holds and the server copy may lack: the committed changes after
-        // the version the last save included, for auto-save to carry (a later conflict's
-        // merge must know them as this browser's, or it would revert them).
-        // Unknown (never saved, or recorded before `pushedVersion` existed): the whole log,
-        // a superset, which is safe.
-        let carried = match (&store, pushed.unwrap_or(0)) {
-            (Some(store), pushed) if options.autosave.is_some() && version > pushed => {
-                match store.oplog_since(&options.diagram_id, pushed).await {
-                    Ok(OplogSince::Records { records }) => records
-                        .into_iter()
-                        .filter(|record| record.version <= version)
-                        .flat_map(|record| record.changes)
-                        .collect(),
-                    Ok(OplogSince::NotCovered { .. }) | Err(_) => Vec::new(),
-                }
-            }
-            _ => Vec::new(),
+        let (cells, version) = match &opening {
+            Some(opening) => (opening.cells.clone(), opening.version),
+            None => (std::mem::take(&mut options.cells), options.version),
         };
         core.load(cells, version).map_err(to_js_error)?;
-        let engine = match (&options.autosave, save) {
+        let autosave = match (&options.autosave, save) {
             (Some(autosave), Some(save)) => {
-                let base = public_version.unwrap_or(version);
+                let base = opening
+                    .as_ref()
+                    .and_then(|opening| opening.public_version)
+                    .unwrap_or(version);
                 Some((autosave.engine(&options.diagram_id, base)?, save))
             }
             _ => None,
         };
+        let pushed = opening.as_ref().and_then(|opening| opening.pushed);
+        let mut engine = SessionEngine::new(options.diagram_id.clone(), core, pushed);
         let tab_id = format!("tab-{:013x}", random_seed());
-        let sync = head.map(|head| {
+        if let Some(opening) = &opening {
             let mut config = SessionConfig::new(options.diagram_id.clone(), tab_id.clone());
             config.policy = options.conflict_policy;
-            SyncSession::new(config, version, head)
-        });
+            engine = engine.follow_tabs(SyncSession::new(config, version, opening.head));
+        }
         let state = Self {
             inner: Rc::new(Inner {
-                session: RefCell::new(Some(Session {
-                    diagram_id: options.diagram_id.clone(),
-                    core,
-                    sync,
-                    conflicts: Vec::new(),
-                })),
+                session: Rc::new(RefCell::new(Some(engine))),
                 emitter: Emitter::default(),
                 autosave: RefCell::new(None),
                 link: RefCell::new(None),
             }),
         };
         if let Some(store) = store {
-            let link = tab_sync::Link::start(&state.inner, store, options.diagram_id, tab_id);
+            let link = tab_sync::Link::start(&state.inner, store, &options.diagram_id, &tab_id);
+            link.driver.hello();
             state.inner.link.replace(Some(link));
-            state.inner.announce_tab();
         }
-        if let Some((engine, save)) = engine {
-            state.start_autosave(engine, save, pushed);
-            if unpushed {
+        if let Some((engine, save)) = autosave {
+            state.start_autosave(engine, save);
+            let carried = opening.filter(|opening| opening.unpushed);
+            if let (Some(opening), Some(driver)) = (carried, state.inner.driver()) {
                 // An earlier session may have closed before the server had everything.
-                if let Some(driver) = state.inner.driver() {
-                    if !carried.is_empty() {
-                        driver.trigger(Trigger::history(carried, None));
-                    }
-                    driver.carry_over_unsaved();
+                if !opening.carried.is_empty() {
+                    driver.trigger(Trigger::history(opening.carried, None));
                 }
+                driver.carry_over_unsaved();
             }
         }
         Ok(state)
@@ -338,7 +301,7 @@ impl DiagramStateJs {
 
 impl Inner {
     /// The open session, or `DISPOSED`.
-    fn session(&self) -> Result<RefMut<'_, Session>, JsValue> {
+    fn session(&self) -> Result<RefMut<'_, SessionEngine>, JsValue> {
         RefMut::filter_map(self.session.borrow_mut(), Option::as_mut)
             .map_err(|_| js_error("DISPOSED", "this DiagramState was disposed"))
     }

@@ -16,20 +16,13 @@ use crate::core::autosave::{
     merge_server_copy, AutoSaveDecision, AutoSaveEngine, AutoSaveStatus, ConflictResolution,
     Overridden, Prefer, ResolutionOutcome, ServerMerge, Trigger,
 };
-use crate::core::clock::Clock;
 use crate::core::history::{OperationKind, Origin};
 use crate::core::model::{Change, Diagram};
-use crate::core::sync::SyncSession;
 use crate::platform::autosave_driver::AutoSaveDriver;
-use crate::platform::clock::BrowserClock;
 
-/// The running auto-save: the driver, the page listeners that flush it, and which store
-/// versions the server copy holds.
+/// The running auto-save: the driver and the page listeners that flush it.
 pub(super) struct AutoSave {
     driver: Rc<AutoSaveDriver>,
-    /// The store version the server copy is known to include (`None`: unknown, e.g. an
-    /// earlier session closed before its last save).
-    pushed: Rc<Cell<Option<u64>>>,
     _page_listeners: Vec<EventListener>,
 }
 
@@ -46,15 +39,9 @@ struct ContextUpdate {
 }
 
 impl DiagramStateJs {
-    /// Starts auto-saving with `engine` through the editor's `save` callback. `pushed` is
-    /// the store version the server copy is known to include. With other tabs on the
-    /// diagram, only the leader saves.
-    pub(super) fn start_autosave(
-        &self,
-        engine: AutoSaveEngine,
-        save: js_sys::Function,
-        pushed: Option<u64>,
-    ) {
+    /// Starts auto-saving with `engine` through the editor's `save` callback. With other
+    /// tabs on the diagram, only the leader saves.
+    pub(super) fn start_autosave(&self, engine: AutoSaveEngine, save: js_sys::Function) {
         // The store version the cells of the save in flight include (at least).
         let sending = Rc::new(Cell::new(0));
         let inner = Rc::downgrade(&self.inner);
@@ -63,35 +50,28 @@ impl DiagramStateJs {
             let inner = inner.upgrade()?;
             let session = inner.session.try_borrow().ok()?;
             let session = session.as_ref()?;
-            sent.set(
-                session
-                    .sync
-                    .as_ref()
-                    .map_or(0, SyncSession::committed_version),
-            );
+            sent.set(session.committed_version());
             let cells = session.core.diagram().cells();
             Some(cells.map(|cell| (**cell).clone()).collect())
         };
-        let pushed = Rc::new(Cell::new(pushed));
         let emitter = self.inner.emitter.clone();
         let on_status = move |status: &AutoSaveStatus| emitter.emit("save", status);
-        let leading = self.inner.link().is_none_or(|link| link.is_leader());
+        let leading = self
+            .inner
+            .session()
+            .is_ok_and(|session| session.is_leader());
         let driver = Rc::new(AutoSaveDriver::new(engine, save, cells, on_status, leading));
         // Every accepted save, also one answered while the user kept editing: the
         // directory and the other tabs learn the server version and what it includes.
         let weak = Rc::downgrade(&self.inner);
-        let known = Rc::clone(&pushed);
         driver.on_saved(move |version| {
-            let store_version = sending.get();
-            known.set(known.get().max(Some(store_version)));
             if let Some(inner) = weak.upgrade() {
-                inner.record_push(BrowserClock.now(), version, store_version);
+                inner.record_push(version, sending.get());
             }
         });
         let _page_listeners = flush_on_page_hide(&driver);
         self.inner.autosave.replace(Some(AutoSave {
             driver,
-            pushed,
             _page_listeners,
         }));
     }
@@ -158,46 +138,20 @@ impl Inner {
         Some(driver.trigger(Trigger::history(changes.to_vec(), kind)))
     }
 
-    /// This tab now leads (or no longer leads) the diagram's tabs: only the leader saves.
-    /// A new leader saves at once what the server copy may lack: store versions no save
-    /// is known to include (the previous leader closed before saving them), or changes
-    /// not committed yet.
-    pub(super) fn lead_autosave(&self, leading: bool) {
+    /// This tab now leads (or no longer leads) the diagram's tabs: only the leader saves;
+    /// with `carry_over`, a new leader saves at once what the server copy may lack.
+    pub(super) fn lead_autosave(&self, leading: bool, carry_over: bool) {
         let Some(driver) = self.driver() else { return };
         driver.set_leading(leading);
-        if !leading {
-            return;
-        }
-        let pushed = self
-            .autosave
-            .borrow()
-            .as_ref()
-            .and_then(|autosave| autosave.pushed.get());
-        let unpushed = self.session.try_borrow().ok().and_then(|session| {
-            let sync = session.as_ref()?.sync.as_ref()?;
-            let committed = sync.committed_version();
-            Some(!sync.pending().is_empty() || pushed.is_none_or(|pushed| committed > pushed))
-        });
-        if unpushed != Some(false) {
+        if carry_over {
             driver.carry_over_unsaved();
         }
     }
 
-    /// Another tab saved the diagram as `server_version`, including every store version up
-    /// to `store_version`: this tab's auto-save takes that as its base (it saves on it when
-    /// it leads next); it keeps its unsaved changes for a later conflict's merge.
-    pub(super) fn saved_elsewhere(&self, server_version: u64, store_version: u64) {
-        let Some(autosave) = self
-            .autosave
-            .borrow()
-            .as_ref()
-            .map(|autosave| (Rc::clone(&autosave.driver), Rc::clone(&autosave.pushed)))
-        else {
-            return;
-        };
-        let (driver, pushed) = autosave;
-        pushed.set(pushed.get().max(Some(store_version)));
-        if !driver.is_leading() {
+    /// Another tab saved the diagram as `server_version`: this tab's auto-save takes that
+    /// as its base (it saves on it when it leads next).
+    pub(super) fn saved_elsewhere(&self, server_version: u64) {
+        if let Some(driver) = self.driver() {
             driver.saved_elsewhere(server_version);
         }
     }

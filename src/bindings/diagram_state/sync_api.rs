@@ -40,7 +40,7 @@ impl DiagramStateJs {
     /// tab's value is in the diagram until the user keeps theirs or mine.
     #[wasm_bindgen(getter, unchecked_return_type = "TabConflict[]")]
     pub fn conflicts(&self) -> Result<JsValue, JsValue> {
-        Ok(to_js(&self.inner.session()?.conflicts))
+        Ok(to_js(self.inner.session()?.conflicts()))
     }
 
     /// Settles the conflict at `index` of `conflicts`: `'mine'` applies this tab's value
@@ -57,22 +57,16 @@ impl DiagramStateJs {
         let choice: Choice = from_js(&choice, "choice")?;
         let (outcome, before) = {
             let mut session = self.inner.session()?;
-            if index >= session.conflicts.len() {
-                return Err(js_error(
-                    "NO_CONFLICT",
-                    &format!("there is no conflict #{index} (see `conflicts`)"),
-                ));
-            }
             let before = session.core.history_state();
-            let outcome = match choice {
-                Choice::Theirs => None,
-                Choice::Mine => {
-                    let conflict = session.conflicts[index].clone();
-                    Some(session.core.keep_mine(&conflict).map_err(to_js_error)?)
-                }
-            };
-            session.conflicts.remove(index);
-            (outcome, before)
+            let settled = session
+                .settle_conflict(index, matches!(choice, Choice::Mine))
+                .ok_or_else(|| {
+                    js_error(
+                        "NO_CONFLICT",
+                        &format!("there is no conflict #{index} (see `conflicts`)"),
+                    )
+                })?;
+            (settled.map_err(to_js_error)?, before)
         };
         let Some(outcome) = outcome else {
             return Ok(JsValue::NULL);

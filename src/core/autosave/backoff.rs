@@ -8,10 +8,17 @@ use crate::core::clock::Millis;
 /// `retryMaxDelay`; the wait lies between `(1 − retryJitter) × ceiling` and the ceiling.
 /// With the defaults: about 1 s, 2 s, 4 s, … up to 60 s.
 pub fn retry_delay_bounds(config: &AutoSaveConfig, failures: u32) -> (Millis, Millis) {
-    let doublings = failures.saturating_sub(1).min(1_000) as i32;
-    let ceiling = (config.retry_initial_delay * 2f64.powi(doublings)).min(config.retry_max_delay);
+    let ceiling = backoff_ceiling(config.retry_initial_delay, config.retry_max_delay, failures);
     let jitter = config.retry_jitter.clamp(0.0, 1.0);
     (ceiling * (1.0 - jitter), ceiling)
+}
+
+/// Exponential backoff: the longest wait after the `failures`-th consecutive failure (1
+/// for the first), `initial × 2^(failures − 1)` capped at `max`. Auto-save's retries and
+/// the session's commit retries both wait this long (auto-save with jitter below it).
+pub fn backoff_ceiling(initial: Millis, max: Millis, failures: u32) -> Millis {
+    let doublings = failures.saturating_sub(1).min(1_000) as i32;
+    (initial * 2f64.powi(doublings)).min(max)
 }
 
 /// The wait before the next retry after `failures` consecutive failures, for a random

@@ -52,7 +52,7 @@ mod server_merge;
 mod status;
 mod trigger;
 
-pub use backoff::{retry_delay, retry_delay_bounds};
+pub use backoff::{backoff_ceiling, retry_delay, retry_delay_bounds};
 pub use config::AutoSaveConfig;
 pub use conflict::{ConflictResolution, ResolutionOutcome};
 pub use context::{EditorContext, OperationFilter};

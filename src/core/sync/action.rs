@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::ignored::IgnoredReason;
 use super::overrides::Override;
 use crate::core::model::Change;
-use crate::core::storage::ChainHash;
+use crate::core::storage::{ChainHash, OplogRecord};
 
 /// One committed version of the diagram: what the store's op log holds per version, and
 /// what a `commit` message carries. Serialized as `{ version, tabId, changes, hash?,
@@ -32,6 +32,18 @@ impl CommittedSet {
     /// The chain link this set leaves a tab at.
     pub fn link(&self) -> ChainHash {
         self.hash.unwrap_or_else(|| ChainHash::start(self.version))
+    }
+}
+
+impl From<OplogRecord> for CommittedSet {
+    fn from(record: OplogRecord) -> Self {
+        Self {
+            version: record.version,
+            tab_id: record.tab_id,
+            changes: record.changes,
+            hash: record.hash,
+            overrides: record.overrides,
+        }
     }
 }
 
