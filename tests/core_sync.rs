@@ -5,331 +5,37 @@
 //! after a rebase, and a property test of random interleavings of several tabs.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
-use std::future::Future;
-use std::task::{Context, Poll, RawWaker, RawWakerVTable, Waker};
+use std::rc::Rc;
 
 use diagram_state::core::error::ErrorCode;
-use diagram_state::core::history::{HistoryConfig, Origin, Recording};
+use diagram_state::core::history::{HistoryConfig, Recording};
 use diagram_state::core::model::{Change, Diagram};
-use diagram_state::core::state::{DiagramState, Integration, SkipReason, Step};
-use diagram_state::core::storage::{
-    ChainHash, Commit, Committed, DiagramStore, LoadedDiagram, MemoryStore, NewDiagram, OplogSince,
-    StoreError,
-};
+use diagram_state::core::session::ProblemKind;
+use diagram_state::core::state::{DiagramState, SkipReason, Step};
+use diagram_state::core::storage::{ChainHash, StoreError};
 use diagram_state::core::sync::{
-    Action, Adoption, CommittedSet, ConflictKind, ConflictPolicy, IgnoredReason, Resolution,
-    SessionConfig, SyncError, SyncSession, HERE_INTERVAL, MAX_PEERS, PEER_TIMEOUT, TICK_INTERVAL,
+    Action, CommittedSet, ConflictKind, ConflictPolicy, IgnoredReason, Resolution, SessionConfig,
+    SyncError, SyncSession, HERE_INTERVAL, MAX_PEERS, PEER_TIMEOUT, TICK_INTERVAL,
 };
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
 #[path = "fuzz/support/seed.rs"]
 mod seed;
+#[path = "sync_engine/mod.rs"]
+mod sync_engine;
 
-// ---- The store and simulated tabs ----
+use sync_engine::store::Store;
+use sync_engine::tab::Tab;
 
-const DIAGRAM: &str = "d1";
-
-/// Runs a future of the memory store, which never waits.
-fn block_on<F: Future>(future: F) -> F::Output {
-    fn raw() -> RawWaker {
-        RawWaker::new(std::ptr::null(), &VTABLE)
-    }
-    static VTABLE: RawWakerVTable = RawWakerVTable::new(|_| raw(), |_| {}, |_| {}, |_| {});
-    // SAFETY: the vtable's functions do nothing and never touch the data pointer.
-    let waker = unsafe { Waker::from_raw(raw()) };
-    let mut future = std::pin::pin!(future);
-    match future.as_mut().poll(&mut Context::from_waker(&waker)) {
-        Poll::Ready(value) => value,
-        Poll::Pending => panic!("the memory store never waits"),
-    }
-}
-
-/// The store the tabs share: the in-memory store, with the rules of the IndexedDB one
-/// (leaf-by-leaf commits with the stale check, the hash chain, the op log). For the tests'
-/// checks it also keeps every commit ever made, and a mark below which the op log counts as
-/// compacted away.
-struct Store {
-    memory: MemoryStore,
-    compacted: u64,
-    all: Vec<CommittedSet>,
-}
-
-impl Store {
-    /// A diagram at version 1, stored as a build without hashes left it: its hash chain
-    /// starts there.
-    fn new(cells: Vec<Value>) -> Self {
-        let memory = MemoryStore::new(|| 0.0);
-        let count = cells.len();
-        let diagram = NewDiagram {
-            id: Some(DIAGRAM.into()),
-            cells,
-            ..NewDiagram::local("Flow")
-        };
-        let entry = block_on(memory.create(diagram)).unwrap();
-        let mut older = serde_json::to_value(&entry).unwrap();
-        older["version"] = json!(1);
-        older["nextOrder"] = json!(count);
-        memory.put_raw_entry(DIAGRAM, older);
-        Self {
-            memory,
-            compacted: 1,
-            all: Vec::new(),
-        }
-    }
-
-    fn load(&self) -> LoadedDiagram {
-        block_on(self.memory.load(DIAGRAM)).unwrap()
-    }
-
-    fn version(&self) -> u64 {
-        self.load().version
-    }
-
-    /// One transaction: checks the version, applies the changes to the stored cells,
-    /// appends to the op log, bumps the version.
-    fn commit(
-        &mut self,
-        base: u64,
-        changes: Vec<Change>,
-        tab: &str,
-    ) -> Result<Committed, StoreError> {
-        self.write(Commit::new(DIAGRAM, base, tab, changes))
-    }
-
-    fn write(&mut self, commit: Commit) -> Result<Committed, StoreError> {
-        let committed = block_on(self.memory.commit(&commit))?;
-        self.all.push(CommittedSet {
-            version: committed.version,
-            tab_id: commit.tab_id,
-            changes: commit.changes,
-            hash: Some(committed.hash),
-            overrides: commit.overrides,
-        });
-        Ok(committed)
-    }
-
-    /// The op-log records after `after`, or `None` when the log no longer covers them.
-    fn read_log(&self, after: u64) -> Option<Vec<CommittedSet>> {
-        if after < self.compacted {
-            return None;
-        }
-        match block_on(self.memory.oplog_since(DIAGRAM, after)).unwrap() {
-            OplogSince::Records { records } => Some(
-                records
-                    .into_iter()
-                    .map(|record| CommittedSet {
-                        version: record.version,
-                        tab_id: record.tab_id,
-                        changes: record.changes,
-                        hash: record.hash,
-                        overrides: record.overrides,
-                    })
-                    .collect(),
-            ),
-            OplogSince::NotCovered { .. } => None,
-        }
-    }
-
-    fn compact(&mut self) {
-        self.compacted = self.version();
-    }
-
-    /// The stored diagram, cells ordered by id (as a tab's diagram lists them).
-    fn diagram(&self) -> Diagram {
-        self.load().to_diagram().unwrap()
-    }
-
-    fn cells(&self) -> Vec<Value> {
-        self.diagram()
-            .cells()
-            .map(|cell| (**cell).clone())
-            .collect()
-    }
-}
-
-/// One tab: its diagram state, its sync session, and what it posted.
-struct Tab {
-    state: DiagramState,
-    session: SyncSession,
-    integrations: Vec<Integration>,
-    outbox: Vec<String>,
-    /// How many of its commits the store refused as out of step.
-    out_of_step: usize,
-    /// The hand-offs it adopted.
-    adoptions: Vec<Adoption>,
-}
-
-impl Tab {
-    fn open(id: &str, store: &Store, policy: ConflictPolicy) -> Self {
-        Self::open_with(id, store, policy, HistoryConfig::default())
-    }
-
-    fn open_with(id: &str, store: &Store, policy: ConflictPolicy, config: HistoryConfig) -> Self {
-        let mut state = DiagramState::with_settings(|| 0.0, Default::default(), config);
-        let loaded = store.load();
-        state.load(loaded.cells, loaded.version).unwrap();
-        let mut session_config = SessionConfig::new(DIAGRAM, id);
-        session_config.policy = policy;
-        Self {
-            state,
-            session: SyncSession::new(session_config, loaded.version, loaded.head_hash),
-            integrations: Vec::new(),
-            outbox: Vec::new(),
-            out_of_step: 0,
-            adoptions: Vec::new(),
-        }
-    }
-
-    /// A local edit, applied at once and queued for commit.
-    fn set(&mut self, id: &str, path: &str, value: Value) {
-        let outcome = self
-            .state
-            .apply_changes(
-                vec![Change::update(id, path, None, Some(value))],
-                Origin::Local,
-            )
-            .unwrap();
-        self.session.record_local(outcome.applied);
-    }
-
-    fn local(&mut self, changes: Vec<Change>) {
-        let outcome = self.state.apply_changes(changes, Origin::Local).unwrap();
-        self.session.record_local(outcome.applied);
-    }
-
-    fn undo(&mut self) -> Step {
-        let outcome = self.state.undo().unwrap();
-        if let Step::Applied { changes, .. } = &outcome.step {
-            self.session.record_local(changes.clone());
-        }
-        outcome.step
-    }
-
-    /// Commits everything pending, rebasing on `STALE_VERSION` until it goes through.
-    /// Returns whether something was committed.
-    fn commit(&mut self, store: &mut Store) -> bool {
-        for _ in 0..100 {
-            let Some(request) = self.session.next_commit() else {
-                return false;
-            };
-            let tab = self.session.config().tab_id.clone();
-            let commit = Commit::new(DIAGRAM, request.base, &tab, request.changes)
-                .overriding(request.overrides);
-            match store.write(commit) {
-                Ok(committed) => {
-                    let answer = self.session.on_commit_ok(committed.version, committed.hash);
-                    if let Some(message) = answer.unwrap() {
-                        self.outbox.push(message);
-                    }
-                    return true;
-                }
-                Err(StoreError::StaleVersion { stored, .. }) => {
-                    let actions = self.session.on_stale(stored);
-                    self.run(actions, store);
-                }
-                Err(StoreError::OutOfStep { .. }) => {
-                    self.out_of_step += 1;
-                    let actions = self.session.on_out_of_step();
-                    self.run(actions, store);
-                }
-                Err(other) => panic!("the store refused a commit: {other}"),
-            }
-        }
-        panic!("a commit never went through");
-    }
-
-    fn receive(&mut self, message: &str, store: &Store) -> Vec<Action> {
-        let actions = self.session.on_message(message, 0.0);
-        self.run(actions.clone(), store);
-        actions
-    }
-
-    fn run(&mut self, actions: Vec<Action>, store: &Store) {
-        for action in actions {
-            match action {
-                Action::Integrate { set } => {
-                    if let Some(integration) = self.session.integrate(&mut self.state, set).unwrap()
-                    {
-                        self.integrations.push(integration);
-                    }
-                }
-                Action::RepairGap { after, .. } | Action::CheckStore { after } => {
-                    let next = match store.read_log(after) {
-                        Some(records) => self.session.on_oplog(records),
-                        None => self.session.on_oplog_missing(),
-                    };
-                    self.run(next, store);
-                }
-                Action::TakeOver { handoff } => {
-                    let after = handoff.base.min(self.session.committed_version());
-                    let records = store.read_log(after);
-                    let next = self.session.on_takeover_oplog(handoff, records);
-                    self.run(next, store);
-                }
-                Action::Claim { handoff } => {
-                    let claim = store.memory.claim_handoff(DIAGRAM, &handoff.tab_id);
-                    if block_on(claim).unwrap() {
-                        let adoption = self.session.adopt(&mut self.state, handoff).unwrap();
-                        self.adoptions.push(adoption);
-                    }
-                }
-                Action::Resync => {
-                    let loaded = store.load();
-                    let integration = self
-                        .session
-                        .resynced(
-                            &mut self.state,
-                            loaded.version,
-                            loaded.head_hash,
-                            loaded.cells,
-                        )
-                        .unwrap();
-                    self.integrations.push(integration);
-                }
-                Action::Post { message } => self.outbox.push(message),
-                Action::Ignore { .. }
-                | Action::PeerJoined { .. }
-                | Action::PeerLeft { .. }
-                | Action::SavedElsewhere { .. } => {}
-            }
-        }
-    }
-
-    fn get(&self, id: &str, path: &str) -> Option<Value> {
-        self.state.diagram().get(id, path).ok().flatten().cloned()
-    }
-
-    /// Closes the tab (`pagehide`): the messages it posts, a hand-off of what it has not
-    /// committed first.
-    fn close(self) -> Vec<String> {
-        let mut posted: Vec<String> = self.session.handoff_message().into_iter().collect();
-        posted.push(self.session.bye_message());
-        posted
-    }
-
-    fn cells(&self) -> Vec<Value> {
-        self.state
-            .diagram()
-            .cells()
-            .map(|cell| (**cell).clone())
-            .collect()
-    }
-
-    fn conflicts(&self) -> Vec<diagram_state::core::sync::Conflict> {
-        self.integrations
-            .iter()
-            .flat_map(|integration| integration.conflicts.clone())
-            .collect()
-    }
-}
+// ---- The store and the tabs (see `sync_engine`: the real session engine) ----
 
 fn node(id: &str) -> Value {
     json!({ "id": id, "shape": "rect", "attrs": { "text": { "text": id } }, "data": { "x": "a", "y": "b" } })
 }
 
-fn store() -> Store {
-    Store::new(vec![node("n1"), node("n2")])
+fn store() -> Rc<Store> {
+    Store::shared(vec![node("n1"), node("n2")])
 }
 
 /// A `commit` message of `version` as a tab at the previous version (whose chain starts
@@ -445,29 +151,29 @@ fn next_duplicate_and_older_versions() {
 
 #[test]
 fn a_gap_is_repaired_from_the_op_log() {
-    let mut store = store();
+    let store = store();
     let mut writer = Tab::open("w", &store, ConflictPolicy::LaterWins);
     let mut reader = Tab::open("r", &store, ConflictPolicy::LaterWins);
     for value in ["1", "2", "3"] {
         writer.set("n1", "data/x", json!(value));
-        writer.commit(&mut store);
+        writer.commit();
     }
     // The reader missed versions 2 and 3 and hears 4.
-    let last = writer.outbox.pop().unwrap();
-    let actions = reader.session.on_message(&last, 0.0);
+    let last = writer.outbox().pop().unwrap();
+    let actions = reader.engine().on_message(Some(&last), 0.0);
     assert!(actions.contains(&Action::RepairGap { after: 1, up_to: 4 }));
     let records = store.read_log(1).unwrap();
-    let integrate = reader.session.on_oplog(records);
+    let integrate = reader.engine().oplog_read(Some(records));
     assert_eq!(integrate.len(), 3);
     assert!(integrate
         .iter()
         .all(|action| matches!(action, Action::Integrate { .. })));
-    reader.run(integrate, &store);
-    assert_eq!(reader.session.committed_version(), 4);
+    reader.run(integrate);
+    assert_eq!(reader.session().committed_version(), 4);
     assert_eq!(reader.get("n1", "data/x"), Some(json!("3")));
     // The older messages arriving late are ignored.
-    for message in writer.outbox.clone() {
-        let actions = reader.receive(&message, &store);
+    for message in writer.outbox().clone() {
+        let actions = reader.receive(&message);
         assert!(actions
             .iter()
             .any(|action| matches!(action, Action::Ignore { .. })));
@@ -477,45 +183,45 @@ fn a_gap_is_repaired_from_the_op_log() {
 
 #[test]
 fn a_gap_the_op_log_no_longer_covers_resyncs_and_keeps_local_edits() {
-    let mut store = store();
+    let store = store();
     let mut writer = Tab::open("w", &store, ConflictPolicy::LaterWins);
     let mut reader = Tab::open("r", &store, ConflictPolicy::LaterWins);
     writer.set("n1", "data/x", json!("w1"));
-    writer.commit(&mut store);
+    writer.commit();
     writer.local(vec![Change::add(node("n3"))]);
-    writer.commit(&mut store);
+    writer.commit();
     store.compact();
     reader.set("n2", "data/y", json!("mine")); // pending in the reader
-    let last = writer.outbox.pop().unwrap();
-    reader.receive(&last, &store);
-    assert_eq!(reader.session.status().resyncs, 1);
-    assert_eq!(reader.session.committed_version(), 3);
+    let last = writer.outbox().pop().unwrap();
+    reader.receive(&last);
+    assert_eq!(reader.session().status().resyncs, 1);
+    assert_eq!(reader.session().committed_version(), 3);
     assert_eq!(reader.get("n1", "data/x"), Some(json!("w1")));
-    assert!(reader.state.diagram().contains("n3"));
+    assert!(reader.state().diagram().contains("n3"));
     assert_eq!(reader.get("n2", "data/y"), Some(json!("mine")));
-    let view = &reader.integrations[0].view;
+    let view = &reader.views()[0];
     assert!(view.contains(&Change::add(node("n3"))));
     assert!(!view.iter().any(|change| change.cell_id() == Some("n2")));
-    reader.commit(&mut store);
+    reader.commit();
     assert_eq!(reader.cells(), store.cells());
 }
 
 #[test]
 fn a_commit_without_changes_and_a_peer_ahead_both_repair_from_the_log() {
-    let mut store = store();
+    let store = store();
     let mut writer = Tab::open("w", &store, ConflictPolicy::LaterWins);
     let mut reader = Tab::open("r", &store, ConflictPolicy::LaterWins);
     writer.set("n1", "data/x", json!("big"));
-    writer.commit(&mut store);
+    writer.commit();
     let slim =
         json!({ "protocol": 1, "diagramId": "d1", "tabId": "w", "version": 2, "type": "commit" });
-    let actions = reader.receive(&slim.to_string(), &store);
+    let actions = reader.receive(&slim.to_string());
     assert!(actions.contains(&Action::RepairGap { after: 1, up_to: 2 }));
     assert_eq!(reader.get("n1", "data/x"), Some(json!("big")));
 
     writer.set("n1", "data/x", json!("bigger"));
-    writer.commit(&mut store);
-    let actions = reader.receive(&writer.session.hello_message(), &store);
+    writer.commit();
+    let actions = reader.receive(&writer.session().hello_message());
     assert!(matches!(&actions[0], Action::Post { message } if message.contains("\"here\"")));
     assert!(actions.contains(&Action::RepairGap { after: 2, up_to: 3 }));
     assert_eq!(reader.get("n1", "data/x"), Some(json!("bigger")));
@@ -601,18 +307,18 @@ fn integrating_out_of_order_is_refused() {
 
 #[test]
 fn tab_b_saving_y_never_reverts_tab_a_x() {
-    let mut store = store();
+    let store = store();
     let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
     let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
     a.set("n1", "data/x", json!("abc")); // t=2
-    assert!(a.commit(&mut store)); // t=4: A saves X
+    assert!(a.commit()); // t=4: A saves X
     b.set("n1", "data/y", json!("xyz")); // t=4: B types Y on stale data
-    assert!(b.commit(&mut store)); // t=5: B's save is stale → rebase → commit again
-    for message in a.outbox.clone() {
-        b.receive(&message, &store);
+    assert!(b.commit()); // t=5: B's save is stale → rebase → commit again
+    for message in a.outbox().clone() {
+        b.receive(&message);
     }
-    for message in b.outbox.clone() {
-        a.receive(&message, &store);
+    for message in b.outbox().clone() {
+        a.receive(&message);
     }
     for tab in [&a, &b] {
         assert_eq!(tab.get("n1", "data/x"), Some(json!("abc")));
@@ -623,7 +329,7 @@ fn tab_b_saving_y_never_reverts_tab_a_x() {
     assert_eq!(store.version(), 3);
     // B showed A's X without touching its own Y.
     assert_eq!(
-        b.integrations[0].view,
+        b.views()[0],
         [Change::update(
             "n1",
             "data/x",
@@ -635,15 +341,15 @@ fn tab_b_saving_y_never_reverts_tab_a_x() {
 
 #[test]
 fn a_message_arriving_before_the_commit_rebases_the_pending_edit() {
-    let mut store = store();
+    let store = store();
     let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
     let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
     b.set("n1", "data/y", json!("xyz"));
     a.set("n1", "data/x", json!("abc"));
-    a.commit(&mut store);
-    b.receive(&a.outbox[0], &store); // integrated under B's pending Y
+    a.commit();
+    b.receive(&a.outbox()[0]); // integrated under B's pending Y
     assert_eq!(
-        b.session.pending(),
+        b.session().pending(),
         [vec![Change::update(
             "n1",
             "data/y",
@@ -651,8 +357,8 @@ fn a_message_arriving_before_the_commit_rebases_the_pending_edit() {
             Some(json!("xyz"))
         )]]
     );
-    b.commit(&mut store);
-    a.receive(&b.outbox[0], &store);
+    b.commit();
+    a.receive(&b.outbox()[0]);
     assert_eq!(a.cells(), store.cells());
     assert_eq!(b.cells(), store.cells());
     assert_eq!(store.version(), 3);
@@ -660,46 +366,48 @@ fn a_message_arriving_before_the_commit_rebases_the_pending_edit() {
 
 #[test]
 fn a_stale_answer_after_the_newer_version_arrived_commits_again() {
-    let mut store = store();
+    let store = store();
     let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
     let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
     a.set("n1", "data/x", json!("abc"));
     b.set("n1", "data/y", json!("xyz"));
-    let request = b.session.next_commit().unwrap(); // B's commit is in flight…
-    assert!(b.session.status().committing);
-    a.commit(&mut store); // …when A's goes through
-    b.receive(&a.outbox[0], &store); // and reaches B first
+    let request = b.engine().next_commit().unwrap(); // B's commit is in flight…
+    assert!(b.session().status().committing);
+    a.commit(); // …when A's goes through
+    b.receive(&a.outbox()[0]); // and reaches B first
     assert_eq!(
-        store.commit(request.base, request.changes, "B"),
+        store.commit(request.base_version, request.changes, "B"),
         Err(StoreError::StaleVersion { base: 1, stored: 2 })
     );
-    assert!(b.session.on_stale(2).is_empty()); // nothing to read: commit again
-    assert!(b.commit(&mut store));
-    a.receive(&b.outbox[0], &store);
+    assert!(b.engine().commit_stale(2).is_empty()); // nothing to read: commit again
+    assert!(b.commit());
+    a.receive(&b.outbox()[0]);
     assert_eq!(a.cells(), store.cells());
     assert_eq!(b.cells(), store.cells());
     // A store behind this tab was replaced: reload it.
-    assert_eq!(b.session.on_stale(1), [Action::Resync]);
+    assert_eq!(b.engine().commit_stale(1), [Action::Resync]);
 }
 
 #[test]
 fn an_own_commit_seen_in_the_op_log_before_its_answer_counts_as_committed() {
-    let mut store = store();
+    let store = store();
     let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
     let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
     a.set("n1", "data/x", json!("mine"));
-    let request = a.session.next_commit().unwrap();
-    let committed = store.commit(request.base, request.changes, "A").unwrap(); // answer delayed
+    let request = a.engine().next_commit().unwrap();
+    let committed = store
+        .commit(request.base_version, request.changes, "A")
+        .unwrap(); // answer delayed
     assert_eq!(committed.version, 2);
     b.set("n1", "data/y", json!("theirs"));
-    b.commit(&mut store); // stale, rebased over A's version 2, committed as 3
-    a.receive(&b.outbox[0], &store); // a gap: A reads 2 (its own) and 3
-    assert_eq!(a.session.committed_version(), 3);
-    assert!(a.session.pending().is_empty());
+    b.commit(); // stale, rebased over A's version 2, committed as 3
+    a.receive(&b.outbox()[0]); // a gap: A reads 2 (its own) and 3
+    assert_eq!(a.session().committed_version(), 3);
+    assert!(a.session().pending().is_empty());
     // The late answer still yields A's commit message, for the other tabs.
-    let message = a.session.on_commit_ok(2, committed.hash).unwrap().unwrap();
+    let message = a.engine().commit_landed(&committed).unwrap().unwrap();
     assert!(message.contains("\"version\":2"));
-    assert_eq!(a.session.on_commit_ok(2, committed.hash), Ok(None));
+    assert_eq!(a.engine().commit_landed(&committed), Ok(None));
     assert_eq!(a.cells(), store.cells());
 }
 
@@ -732,36 +440,36 @@ fn label(id: &str) -> Value {
 /// just before A's real commit of that version. B must not take it for the real one.
 #[test]
 fn a_replayed_commit_message_is_only_a_hint() {
-    let mut store = Store::new(vec![label("User"), label("Web app")]);
+    let store = Store::shared(vec![label("User"), label("Web app")]);
     let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
     let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
     a.set("User", "attrs/text/text", json!("first"));
-    a.commit(&mut store);
-    let first = a.outbox[0].clone();
+    a.commit();
+    let first = a.outbox()[0].clone();
     a.set("User", "attrs/text/text", json!("second"));
-    a.commit(&mut store);
-    deliver(&mut a, &mut b, &store);
+    a.commit();
+    deliver(&mut a, &mut b);
     assert_eq!(b.get("User", "attrs/text/text"), Some(json!("second")));
 
     let replay = forge(&first, store.version() + 1, 0);
-    let actions = b.receive(&replay, &store);
+    let actions = b.receive(&replay);
     assert!(actions
         .iter()
         .all(|a| !matches!(a, Action::Integrate { .. })));
     assert_eq!(b.get("User", "attrs/text/text"), Some(json!("second")));
 
     a.set("Web app", "attrs/text/text", json!("Web app 2"));
-    a.commit(&mut store); // the real commit of the version the replay claimed
-    deliver(&mut a, &mut b, &store);
+    a.commit(); // the real commit of the version the replay claimed
+    deliver(&mut a, &mut b);
     b.set("User", "position/x", json!(120));
-    b.commit(&mut store);
-    deliver(&mut b, &mut a, &store);
+    b.commit();
+    deliver(&mut b, &mut a);
 
     let stored = store.cells();
     for tab in [&a, &b] {
-        assert_eq!(tab.cells(), stored, "{}", tab.session.config().tab_id);
-        assert_eq!(tab.session.status().resyncs, 0);
-        assert_eq!(tab.out_of_step, 0);
+        assert_eq!(tab.cells(), stored, "{}", tab.session().config().tab_id);
+        assert_eq!(tab.session().status().resyncs, 0);
+        assert_eq!(tab.problems(ProblemKind::OutOfStep), 0);
     }
     assert_eq!(
         store.diagram().get("User", "attrs/text/text").unwrap(),
@@ -771,58 +479,58 @@ fn a_replayed_commit_message_is_only_a_hint() {
         store.diagram().get("Web app", "attrs/text/text").unwrap(),
         Some(&json!("Web app 2"))
     );
-    assert_eq!(b.session.status().ignored[&IgnoredReason::Unverified], 1);
+    assert_eq!(b.session().status().ignored[&IgnoredReason::Unverified], 1);
     assert!(b.conflicts().is_empty());
 }
 
 #[test]
 fn a_commit_message_is_integrated_only_when_it_continues_the_chain() {
-    let mut store = store();
+    let store = store();
     let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
     let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
     a.set("n1", "data/x", json!("real"));
-    a.commit(&mut store);
-    let real = a.outbox.pop().unwrap();
+    a.commit();
+    let real = a.outbox().pop().unwrap();
     // Other changes under the real hash: read from the op log instead, which has the real ones.
     let mut tampered: Value = serde_json::from_str(&real).unwrap();
     tampered["changes"][0]["after"] = json!("forged");
-    let actions = b.receive(&tampered.to_string(), &store);
+    let actions = b.receive(&tampered.to_string());
     assert!(actions.contains(&Action::RepairGap { after: 1, up_to: 2 }));
     assert_eq!(b.get("n1", "data/x"), Some(json!("real")));
     // The real message is now a duplicate.
     assert_eq!(
-        b.session.on_message(&real, 0.0).last(),
+        b.engine().on_message(Some(&real), 0.0).last(),
         Some(&Action::Ignore {
             reason: IgnoredReason::Duplicate
         })
     );
     // A message without a hash (an older build) is a hint too.
     a.set("n1", "data/x", json!("again"));
-    a.commit(&mut store);
-    let mut unhashed: Value = serde_json::from_str(&a.outbox.pop().unwrap()).unwrap();
+    a.commit();
+    let mut unhashed: Value = serde_json::from_str(&a.outbox().pop().unwrap()).unwrap();
     unhashed.as_object_mut().unwrap().remove("hash");
-    let actions = b.receive(&unhashed.to_string(), &store);
+    let actions = b.receive(&unhashed.to_string());
     assert!(actions.contains(&Action::RepairGap { after: 2, up_to: 3 }));
     assert_eq!(b.get("n1", "data/x"), Some(json!("again")));
-    assert_eq!(b.session.head(), store.load().head_hash);
+    assert_eq!(b.session().head(), store.load().head_hash);
 }
 
 #[test]
 fn hints_the_op_log_does_not_reach_are_ignored_one_read_at_a_time() {
     let store = store();
-    let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
+    let b = Tab::open("B", &store, ConflictPolicy::LaterWins);
     let hello = |version: u64| forge(&b_hello(), version, 2);
     // The first hint asks for a read; those that come while it is in flight wait for it.
-    let first = b.session.on_message(&hello(9), 0.0);
+    let first = b.engine().on_message(Some(&hello(9)), 0.0);
     assert!(first.contains(&Action::RepairGap { after: 1, up_to: 9 }));
     for version in [12, 5, 40] {
-        let actions = b.session.on_message(&hello(version), 0.0);
+        let actions = b.engine().on_message(Some(&hello(version)), 0.0);
         assert!(!actions
             .iter()
             .any(|a| matches!(a, Action::RepairGap { .. })));
     }
     // The read finds nothing new: one more read for the three queued hints, then nothing.
-    let next = b.session.on_oplog(store.read_log(1).unwrap());
+    let next = b.engine().oplog_read(store.read_log(1));
     assert_eq!(
         next,
         [Action::RepairGap {
@@ -830,8 +538,8 @@ fn hints_the_op_log_does_not_reach_are_ignored_one_read_at_a_time() {
             up_to: 40
         }]
     );
-    assert!(b.session.on_oplog(store.read_log(1).unwrap()).is_empty());
-    let status = b.session.status();
+    assert!(b.engine().oplog_read(store.read_log(1)).is_empty());
+    let status = b.session().status();
     assert_eq!(status.ignored[&IgnoredReason::Unverified], 4);
     assert_eq!(status.resyncs, 0);
     assert_eq!(status.committed_version, 1);
@@ -882,8 +590,8 @@ proptest! {
                 Storm::Replay(t, n, shift, shape) => {
                     if !sent.is_empty() {
                         let text = forge(&sent[n % sent.len()], world.store.version() + shift, shape);
-                        world.tabs[t].receive(&text, &world.store);
-                        world.tabs[t].outbox.clear(); // `here` answers
+                        world.tabs[t].receive(&text);
+                        world.tabs[t].outbox().clear(); // `here` answers
                     }
                     continue;
                 }
@@ -902,11 +610,11 @@ proptest! {
         for tab in &world.tabs {
             prop_assert_eq!(&tab.cells(), &stored);
             prop_assert!(tab.conflicts().is_empty());
-            prop_assert_eq!(tab.session.status().resyncs, 0);
-            prop_assert_eq!(tab.out_of_step, 0);
+            prop_assert_eq!(tab.session().status().resyncs, 0);
+            prop_assert_eq!(tab.problems(ProblemKind::OutOfStep), 0);
         }
         for (id, path, value) in &world.edits {
-            let kept = world.store.all.iter().any(|set| set.changes.iter().any(|change| {
+            let kept = world.store.all().iter().any(|set| set.changes.iter().any(|change| {
                 matches!(change, Change::Update { id: i, path: p, after: Some(Value::String(v)), .. }
                     if &**i == id && &**p == *path && v == value)
             }));
@@ -918,26 +626,26 @@ proptest! {
 // ---- A closing tab hands over what it has not committed ----
 
 /// Delivers `messages` to every tab of `tabs`, in order.
-fn deliver_all(messages: &[String], tabs: &mut [&mut Tab], store: &Store) {
+fn deliver_all(messages: &[String], tabs: &mut [&mut Tab]) {
     for message in messages {
         for tab in tabs.iter_mut() {
-            tab.receive(message, store);
+            tab.receive(message);
         }
     }
 }
 
 /// Commits what each tab has and delivers what it posts to the others, until all are idle.
-fn settle_tabs(tabs: &mut [Tab], store: &mut Store) {
+fn settle_tabs(tabs: &mut [Tab]) {
     for _ in 0..10 {
         let mut busy = false;
         for index in 0..tabs.len() {
-            busy |= tabs[index].commit(store);
-            let outbox = std::mem::take(&mut tabs[index].outbox);
+            busy |= tabs[index].commit();
+            let outbox = tabs[index].take_outbox();
             for message in &outbox {
                 for (other, tab) in tabs.iter_mut().enumerate() {
                     if other != index {
-                        tab.receive(message, store);
-                        tab.outbox.retain(|text| !text.contains("\"here\""));
+                        tab.receive(message);
+                        tab.outbox().retain(|text| !text.contains("\"here\""));
                     }
                 }
             }
@@ -951,22 +659,22 @@ fn settle_tabs(tabs: &mut [Tab], store: &mut Store) {
 
 /// Three tabs; the first renames "n1" and closes in one of the ways of `close`, the other
 /// two stay. Returns the store and the two tabs, settled.
-fn close_after_rename(close: impl FnOnce(&mut Tab, &mut Store)) -> (Store, Vec<Tab>) {
-    let mut store = store();
+fn close_after_rename(close: impl FnOnce(&mut Tab, &Store)) -> (Rc<Store>, Vec<Tab>) {
+    let store = store();
     let mut closing = Tab::open("A", &store, ConflictPolicy::LaterWins);
     let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
     let mut c = Tab::open("C", &store, ConflictPolicy::LaterWins);
     // They know each other.
     for (from, to) in [(0, 1), (0, 2), (1, 2), (2, 1)] {
-        let hello = [&closing, &b, &c][from].session.hello_message();
-        [&mut closing, &mut b, &mut c][to].receive(&hello, &store);
+        let hello = [&closing, &b, &c][from].session().hello_message();
+        [&mut closing, &mut b, &mut c][to].receive(&hello);
     }
     closing.set("n1", "attrs/text/text", json!("renamed"));
-    close(&mut closing, &mut store);
+    close(&mut closing, &store);
     let posted = closing.close();
-    deliver_all(&posted, &mut [&mut b, &mut c], &store);
+    deliver_all(&posted, &mut [&mut b, &mut c]);
     let mut tabs = vec![b, c];
-    settle_tabs(&mut tabs, &mut store);
+    settle_tabs(&mut tabs);
     (store, tabs)
 }
 
@@ -976,45 +684,63 @@ fn assert_renamed_once(store: &Store, tabs: &[Tab]) {
         Some(&json!("renamed"))
     );
     let renames = store
-        .all
+        .all()
         .iter()
         .filter(|set| set.changes.iter().any(|c| c.cell_id() == Some("n1")))
         .count();
-    assert_eq!(renames, 1, "committed exactly once: {:?}", store.all);
-    let adopted: usize = tabs.iter().map(|tab| tab.adoptions.len()).sum();
+    assert_eq!(renames, 1, "committed exactly once: {:?}", store.all());
     let stored = store.cells();
     for tab in tabs {
-        assert_eq!(tab.cells(), stored, "{}", tab.session.config().tab_id);
-        assert!(tab.session.pending().is_empty());
-        assert_eq!(tab.session.status().resyncs, 0);
-        assert_eq!(tab.session.status().peers, 1, "the closing tab is gone");
+        assert_eq!(tab.cells(), stored, "{}", tab.session().config().tab_id);
+        assert!(tab.session().pending().is_empty());
+        assert_eq!(tab.session().status().resyncs, 0);
+        assert_eq!(tab.session().status().peers, 1, "the closing tab is gone");
     }
-    assert!(adopted <= 1);
+    assert!(adopted(store).len() <= 1);
+}
+
+/// The sets the tabs that stay committed for the closing tab "A" (they edit nothing
+/// themselves).
+fn adopted(store: &Store) -> Vec<CommittedSet> {
+    let all = store.all();
+    all.iter()
+        .filter(|set| set.tab_id != "A")
+        .cloned()
+        .collect()
 }
 
 #[test]
 fn a_tab_closing_with_a_commit_in_flight_that_never_landed_hands_it_over() {
     let (store, tabs) = close_after_rename(|closing, _| {
-        closing.session.next_commit().unwrap(); // the page dies before the store has it
+        closing.engine().next_commit().unwrap(); // the page dies before the store has it
     });
     assert_renamed_once(&store, &tabs);
-    let adopter: Vec<&Tab> = tabs.iter().filter(|t| !t.adoptions.is_empty()).collect();
-    assert_eq!(adopter.len(), 1, "exactly one tab commits the orphaned set");
-    assert_eq!(store.all[0].tab_id, adopter[0].session.config().tab_id);
+    assert_eq!(
+        adopted(&store).len(),
+        1,
+        "exactly one tab commits the orphaned set"
+    );
+    let adopter: Vec<&Tab> = tabs
+        .iter()
+        .filter(|tab| tab.session().config().tab_id == store.all()[0].tab_id)
+        .collect();
+    assert_eq!(adopter.len(), 1);
     // The adopter showed it as another tab's change, not its own undoable edit.
-    assert!(!adopter[0].state.history_state().can_undo);
+    assert!(!adopter[0].state().history_state().can_undo);
 }
 
 #[test]
 fn a_tab_closing_after_its_commit_landed_unannounced_hands_over_nothing_twice() {
     let (store, tabs) = close_after_rename(|closing, store| {
-        let request = closing.session.next_commit().unwrap();
+        let request = closing.engine().next_commit().unwrap();
         // The transaction completes; the page dies before it posts the commit.
-        store.commit(request.base, request.changes, "A").unwrap();
+        store
+            .commit(request.base_version, request.changes, "A")
+            .unwrap();
     });
     assert_renamed_once(&store, &tabs);
-    assert_eq!(store.all[0].tab_id, "A");
-    assert!(tabs.iter().all(|tab| tab.adoptions.is_empty()));
+    assert_eq!(store.all()[0].tab_id, "A");
+    assert!(adopted(&store).is_empty());
 }
 
 #[test]
@@ -1027,16 +753,18 @@ fn a_tab_closing_with_only_pending_sets_hands_them_over() {
         store.diagram().get("n2", "data/x").unwrap(),
         Some(&json!("second set"))
     );
-    let adopted: Vec<&Adoption> = tabs.iter().flat_map(|tab| &tab.adoptions).collect();
+    let adopted = adopted(&store);
     assert_eq!(adopted.len(), 1);
-    assert_eq!(adopted[0].applied.len(), 2);
+    assert_eq!(adopted[0].changes.len(), 2);
 }
 
 #[test]
 fn a_tab_closing_with_a_landed_commit_and_more_pending_hands_over_only_the_rest() {
     let (store, tabs) = close_after_rename(|closing, store| {
-        let request = closing.session.next_commit().unwrap();
-        store.commit(request.base, request.changes, "A").unwrap();
+        let request = closing.engine().next_commit().unwrap();
+        store
+            .commit(request.base_version, request.changes, "A")
+            .unwrap();
         closing.set("n2", "data/x", json!("pending"));
     });
     assert_renamed_once(&store, &tabs);
@@ -1049,10 +777,10 @@ fn a_tab_closing_with_a_landed_commit_and_more_pending_hands_over_only_the_rest(
         3,
         "A's landed commit, then the adopted set"
     );
-    let adopted: Vec<&Adoption> = tabs.iter().flat_map(|tab| &tab.adoptions).collect();
+    let adopted = adopted(&store);
     assert_eq!(adopted.len(), 1);
     assert_eq!(
-        adopted[0].applied,
+        adopted[0].changes,
         [Change::update(
             "n2",
             "data/x",
@@ -1064,50 +792,46 @@ fn a_tab_closing_with_a_landed_commit_and_more_pending_hands_over_only_the_rest(
 
 /// Three tabs; A renames "n1" to "old" and closes before its commit lands. What A left is
 /// older than anything committed after it was made.
-fn orphaned_rename() -> (Store, Tab, Tab, Vec<String>) {
+fn orphaned_rename() -> (Rc<Store>, Tab, Tab, Vec<String>) {
     let store = store();
     let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
     let b = Tab::open("B", &store, ConflictPolicy::LaterWins);
     let c = Tab::open("C", &store, ConflictPolicy::LaterWins);
     a.set("n1", "attrs/text/text", json!("old"));
-    a.session.next_commit().unwrap(); // the page dies before the store has it
+    a.engine().next_commit().unwrap(); // the page dies before the store has it
     let posted = a.close();
     (store, b, c, posted)
 }
 
 /// The orphan lost: the committed value stays everywhere, the adopter reports the orphan it
 /// gave away, and nobody's committed value is claimed to be replaced.
-fn assert_orphan_gave_way(store: &mut Store, b: Tab, c: Tab) {
+fn assert_orphan_gave_way(store: &Store, b: Tab, c: Tab) {
     let mut tabs = vec![b, c];
-    settle_tabs(&mut tabs, store);
+    settle_tabs(&mut tabs);
     assert_eq!(
         store.diagram().get("n1", "attrs/text/text").unwrap(),
         Some(&json!("new")),
         "{:?}",
-        store.all
+        store.all()
     );
     for tab in &tabs {
         assert_eq!(
             tab.cells(),
             store.cells(),
             "{}",
-            tab.session.config().tab_id
+            tab.session().config().tab_id
         );
-        assert!(tab.session.pending().is_empty());
+        assert!(tab.session().pending().is_empty());
     }
-    assert!(store.all.iter().all(|set| set.overrides.is_empty()));
+    assert!(store.all().iter().all(|set| set.overrides.is_empty()));
     let [b, c] = &tabs[..] else { unreachable!() };
     assert!(
         b.conflicts().is_empty(),
         "B's value did not lose: {:?}",
         b.conflicts()
     );
-    let reported: Vec<_> = c
-        .adoptions
-        .iter()
-        .flat_map(|adoption| adoption.conflicts.clone())
-        .chain(c.conflicts())
-        .collect();
+    // What the adoption and the integrations reported.
+    let reported = c.conflicts();
     assert_eq!(reported.len(), 1, "{reported:?}");
     assert_eq!(
         serde_json::to_value(&reported[0]).unwrap(),
@@ -1121,16 +845,16 @@ fn assert_orphan_gave_way(store: &mut Store, b: Tab, c: Tab) {
 #[test]
 fn an_orphan_never_overwrites_a_value_committed_before_it_is_adopted() {
     for b_heard_first in [true, false] {
-        let (mut store, mut b, mut c, posted) = orphaned_rename();
+        let (store, mut b, mut c, posted) = orphaned_rename();
         b.set("n1", "attrs/text/text", json!("new"));
-        b.commit(&mut store);
+        b.commit();
         if b_heard_first {
-            deliver(&mut b, &mut c, &store);
+            deliver(&mut b, &mut c);
         } else {
-            b.outbox.clear(); // C reads B's commit in the take-over's op-log read
+            b.outbox().clear(); // C reads B's commit in the take-over's op-log read
         }
-        deliver_all(&posted, &mut [&mut c], &store);
-        assert_orphan_gave_way(&mut store, b, c);
+        deliver_all(&posted, &mut [&mut c]);
+        assert_orphan_gave_way(&store, b, c);
     }
 }
 
@@ -1138,25 +862,28 @@ fn an_orphan_never_overwrites_a_value_committed_before_it_is_adopted() {
 /// rebase must not let the orphan win as if it were C's own later edit.
 #[test]
 fn an_adopted_orphan_never_overwrites_a_value_committed_before_the_adopter_commits() {
-    let (mut store, mut b, mut c, posted) = orphaned_rename();
-    deliver_all(&posted, &mut [&mut c], &store);
+    let (store, mut b, mut c, posted) = orphaned_rename();
+    for message in &posted {
+        c.receive_holding_tasks(message); // C adopts; its commit waits…
+    }
     assert_eq!(c.get("n1", "attrs/text/text"), Some(json!("old")));
+    assert_eq!(c.session().pending().len(), 1);
     b.set("n1", "attrs/text/text", json!("new"));
-    b.commit(&mut store);
-    c.commit(&mut store); // stale: rebases over B's commit
-    assert_orphan_gave_way(&mut store, b, c);
+    b.commit();
+    c.commit(); // …and is stale: it rebases over B's commit
+    assert_orphan_gave_way(&store, b, c);
 }
 
 /// The adopter's own edit made after the adoption is a later edit like any other: it still
 /// wins over a commit it meets, and the orphan's other paths are kept.
 #[test]
 fn the_adopters_own_later_edit_of_an_adopted_path_still_wins() {
-    let (mut store, mut b, mut c, posted) = orphaned_rename();
-    deliver_all(&posted, &mut [&mut c], &store);
+    let (store, mut b, mut c, posted) = orphaned_rename();
+    deliver_all(&posted, &mut [&mut c]);
     c.set("n1", "attrs/text/text", json!("mine"));
     b.set("n1", "attrs/text/text", json!("new"));
-    b.commit(&mut store);
-    c.commit(&mut store);
+    b.commit();
+    c.commit();
     assert_eq!(
         store.diagram().get("n1", "attrs/text/text").unwrap(),
         Some(&json!("mine"))
@@ -1166,44 +893,45 @@ fn the_adopters_own_later_edit_of_an_adopted_path_still_wins() {
 
 #[test]
 fn a_hand_off_is_taken_over_once_however_often_it_arrives() {
-    let mut store = store();
+    let store = store();
     let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
     let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
     a.set("n1", "data/x", json!("orphan"));
-    let handoff = a.session.handoff_message().unwrap();
-    b.receive(&handoff, &store);
-    let again = b.receive(&handoff, &store);
+    let handoff = a.session().handoff_message().unwrap();
+    b.receive(&handoff);
+    let again = b.receive(&handoff);
     assert_eq!(
         again,
         [Action::Ignore {
             reason: IgnoredReason::Duplicate
         }]
     );
-    b.commit(&mut store);
-    assert_eq!(b.adoptions.len(), 1);
+    b.commit(); // (the adoption committed the set at once)
+    assert_eq!(store.all().len(), 1);
+    assert_eq!(store.all()[0].tab_id, "B");
     // A reloaded B (a new tab id) hearing a replay of it: the store says it is claimed.
     let mut b2 = Tab::open("B2", &store, ConflictPolicy::LaterWins);
-    b2.receive(&handoff, &store);
-    assert!(b2.adoptions.is_empty());
-    assert!(!b2.commit(&mut store));
+    b2.receive(&handoff);
+    assert!(b2.views().is_empty());
+    assert!(!b2.commit());
     assert_eq!(store.version(), 2);
     assert_eq!(b2.cells(), store.cells());
 }
 
 #[test]
 fn a_bye_makes_the_tabs_that_stay_read_a_commit_that_was_never_posted() {
-    let mut store = store();
+    let store = store();
     let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
     let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
     a.set("n1", "data/x", json!("landed"));
-    a.commit(&mut store);
-    a.outbox.clear(); // the commit message was never posted
+    a.commit();
+    a.outbox().clear(); // the commit message was never posted
     let posted = a.close();
     assert_eq!(posted.len(), 1, "nothing to hand over: only a bye");
-    let actions = b.receive(&posted[0], &store);
+    let actions = b.receive(&posted[0]);
     assert!(actions.contains(&Action::CheckStore { after: 1 }));
     assert_eq!(b.get("n1", "data/x"), Some(json!("landed")));
-    assert_eq!(b.session.status().resyncs, 0);
+    assert_eq!(b.session().status().resyncs, 0);
 }
 
 // ---- The saved server version reaches the other tabs ----
@@ -1372,20 +1100,20 @@ fn a_flood_of_hellos_from_fresh_tabs_is_bounded() {
 
 // ---- Conflicts ----
 
-fn same_label(policy: ConflictPolicy) -> (Store, Tab, Tab) {
-    let mut store = store();
+fn same_label(policy: ConflictPolicy) -> (Rc<Store>, Tab, Tab) {
+    let store = store();
     let mut a = Tab::open("A", &store, policy);
     let mut b = Tab::open("B", &store, policy);
     a.set("n1", "attrs/text/text", json!("from A"));
     b.set("n1", "attrs/text/text", json!("from B"));
-    a.commit(&mut store);
-    b.commit(&mut store);
+    a.commit();
+    b.commit();
     (store, a, b)
 }
 
 #[test]
 fn later_wins_keeps_the_later_commit_and_reports_both_values() {
-    let (mut store, mut a, b) = same_label(ConflictPolicy::LaterWins);
+    let (store, mut a, b) = same_label(ConflictPolicy::LaterWins);
     assert_eq!(store.version(), 3);
     let conflicts = b.conflicts();
     assert_eq!(conflicts.len(), 1);
@@ -1404,15 +1132,15 @@ fn later_wins_keeps_the_later_commit_and_reports_both_values() {
                 "local": "from B", "remote": "from A", "resolution": "keptLocal" })
     );
     // B's view never showed A's label: nothing to redraw.
-    assert!(b.integrations[0].view.is_empty());
-    for message in b.outbox.clone() {
-        a.receive(&message, &store);
+    assert!(b.views().is_empty());
+    for message in b.outbox().clone() {
+        a.receive(&message);
     }
     assert_eq!(a.get("n1", "attrs/text/text"), Some(json!("from B")));
     assert_eq!(b.get("n1", "attrs/text/text"), Some(json!("from B")));
     assert_eq!(a.cells(), store.cells());
-    a.commit(&mut store);
-    assert_eq!(b.session.status().conflicts, 1);
+    a.commit();
+    assert_eq!(b.session().status().conflicts, 1);
 }
 
 /// A's label lost to B's later edit: A is told once, with both values, whether it hears
@@ -1421,13 +1149,13 @@ fn later_wins_keeps_the_later_commit_and_reports_both_values() {
 fn the_tab_whose_committed_value_lost_is_told_once_with_both_values() {
     for from_the_log in [false, true] {
         let (store, mut a, b) = same_label(ConflictPolicy::LaterWins);
-        let mut message: Value = serde_json::from_str(&b.outbox[0]).unwrap();
+        let mut message: Value = serde_json::from_str(&b.outbox()[0]).unwrap();
         if from_the_log {
             for field in ["changes", "hash", "overrides"] {
                 message.as_object_mut().unwrap().remove(field);
             }
         }
-        a.receive(&message.to_string(), &store);
+        a.receive(&message.to_string());
         let told = a.conflicts();
         assert_eq!(told.len(), 1, "{told:?}");
         assert_eq!(
@@ -1435,24 +1163,24 @@ fn the_tab_whose_committed_value_lost_is_told_once_with_both_values() {
             json!({ "kind": "samePath", "cellId": "n1", "path": "attrs/text/text",
                     "local": "from A", "remote": "from B", "resolution": "replaced" })
         );
-        assert_eq!(a.session.status().conflicts, 1);
+        assert_eq!(a.session().status().conflicts, 1);
         assert_eq!(a.get("n1", "attrs/text/text"), Some(json!("from B")));
         // The record carries it, for a tab that reads it later.
-        assert_eq!(store.all[1].overrides[0].tab_id, "A");
+        assert_eq!(store.all()[1].overrides[0].tab_id, "A");
     }
 }
 
 #[test]
 fn a_tab_whose_value_did_not_lose_is_told_nothing() {
-    let mut store = store();
+    let store = store();
     let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
     let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
     let mut d = Tab::open("D", &store, ConflictPolicy::LaterWins);
     a.set("n1", "attrs/text/text", json!("from A"));
     b.set("n1", "attrs/text/text", json!("from B"));
-    a.commit(&mut store);
-    b.commit(&mut store); // B's value replaces A's
-    deliver(&mut b, &mut d, &store); // D reads both commits from the op log
+    a.commit();
+    b.commit(); // B's value replaces A's
+    deliver(&mut b, &mut d); // D reads both commits from the op log
     assert_eq!(d.get("n1", "attrs/text/text"), Some(json!("from B")));
     assert!(d.conflicts().is_empty(), "{:?}", d.conflicts());
     assert_eq!(d.cells(), store.cells());
@@ -1460,33 +1188,33 @@ fn a_tab_whose_value_did_not_lose_is_told_nothing() {
 
 #[test]
 fn an_override_is_not_claimed_once_the_winning_change_is_gone() {
-    let mut store = store();
+    let store = store();
     let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
     let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
     a.set("n1", "data/x", json!("from A"));
     b.set("n1", "data/x", json!("from B"));
-    a.commit(&mut store);
-    b.receive(&a.outbox[0], &store); // B wins under its pending edit…
+    a.commit();
+    b.receive(&a.outbox()[0]); // B wins under its pending edit…
     b.set("n2", "data/x", json!("unrelated"));
-    b.session.record_local(Vec::new());
+    b.engine().record_local(Vec::new());
     // …then puts A's value back before committing.
     b.set("n1", "data/x", json!("from A"));
-    b.commit(&mut store);
-    deliver(&mut b, &mut a, &store);
+    b.commit();
+    deliver(&mut b, &mut a);
     assert!(a.conflicts().is_empty(), "{:?}", a.conflicts());
     assert_eq!(a.cells(), store.cells());
 }
 
 #[test]
 fn ask_keeps_theirs_until_the_user_keeps_mine() {
-    let (mut store, mut a, mut b) = same_label(ConflictPolicy::Ask);
+    let (store, mut a, mut b) = same_label(ConflictPolicy::Ask);
     assert_eq!(store.version(), 2); // B had nothing left to commit
     let conflicts = b.conflicts();
     assert_eq!(conflicts.len(), 1);
     assert_eq!(conflicts[0].resolution, Resolution::Unresolved);
     assert_eq!(b.get("n1", "attrs/text/text"), Some(json!("from A")));
     assert_eq!(
-        b.integrations[0].view,
+        b.views()[0],
         [Change::update(
             "n1",
             "attrs/text/text",
@@ -1495,7 +1223,7 @@ fn ask_keeps_theirs_until_the_user_keeps_mine() {
         )]
     );
     // Keep mine: a new local change, committed like any edit.
-    let outcome = b.state.keep_mine(&conflicts[0]).unwrap();
+    let outcome = b.engine().core.keep_mine(&conflicts[0]).unwrap();
     assert_eq!(
         outcome.applied,
         [Change::update(
@@ -1505,10 +1233,10 @@ fn ask_keeps_theirs_until_the_user_keeps_mine() {
             Some(json!("from B"))
         )]
     );
-    b.session.record_local(outcome.applied);
-    b.commit(&mut store);
-    for message in b.outbox.clone() {
-        a.receive(&message, &store);
+    b.engine().record_local(outcome.applied);
+    b.commit();
+    for message in b.outbox().clone() {
+        a.receive(&message);
     }
     assert_eq!(a.get("n1", "attrs/text/text"), Some(json!("from B")));
     assert_eq!(a.cells(), store.cells());
@@ -1517,7 +1245,7 @@ fn ask_keeps_theirs_until_the_user_keeps_mine() {
 
 #[test]
 fn the_same_value_or_an_edit_undone_before_saving_is_no_conflict() {
-    let mut store = store();
+    let store = store();
     let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
     let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
     a.set("n1", "data/x", json!("same"));
@@ -1525,8 +1253,8 @@ fn the_same_value_or_an_edit_undone_before_saving_is_no_conflict() {
     b.set("n1", "data/x", json!("same"));
     b.set("n1", "data/y", json!("gone"));
     b.set("n1", "data/y", json!("b")); // back to where it was
-    a.commit(&mut store);
-    b.commit(&mut store);
+    a.commit();
+    b.commit();
     assert!(b.conflicts().is_empty());
     assert_eq!(b.get("n1", "data/y"), Some(json!("theirs")));
     assert_eq!(store.version(), 2); // nothing of B's was left to commit
@@ -1535,14 +1263,14 @@ fn the_same_value_or_an_edit_undone_before_saving_is_no_conflict() {
 #[test]
 fn an_update_of_a_cell_removed_in_another_tab_is_dropped_and_reported() {
     for policy in [ConflictPolicy::LaterWins, ConflictPolicy::Ask] {
-        let mut store = store();
+        let store = store();
         let mut a = Tab::open("A", &store, policy);
         let mut b = Tab::open("B", &store, policy);
         a.local(vec![Change::remove(node("n1"))]);
         b.set("n1", "data/x", json!("edited"));
-        a.commit(&mut store);
-        b.commit(&mut store);
-        assert!(!b.state.diagram().contains("n1"));
+        a.commit();
+        b.commit();
+        assert!(!b.state().diagram().contains("n1"));
         let conflicts = b.conflicts();
         assert_eq!(conflicts.len(), 1, "{policy:?}");
         assert_eq!(conflicts[0].kind, ConflictKind::RemovedRemotely);
@@ -1553,13 +1281,10 @@ fn an_update_of_a_cell_removed_in_another_tab_is_dropped_and_reported() {
             ConflictPolicy::Ask => Resolution::Unresolved,
         };
         assert_eq!(conflicts[0].resolution, expected);
-        assert!(matches!(
-            &b.integrations[0].view[..],
-            [Change::Remove { .. }]
-        ));
+        assert!(matches!(&b.views()[0][..], [Change::Remove { .. }]));
         assert_eq!(b.cells(), store.cells());
         // Keep mine brings the cell back as this tab had it.
-        let outcome = b.state.keep_mine(&conflicts[0]).unwrap();
+        let outcome = b.engine().core.keep_mine(&conflicts[0]).unwrap();
         assert_eq!(b.get("n1", "data/x"), Some(json!("edited")));
         assert!(matches!(outcome.recording, Recording::Entry { .. }));
     }
@@ -1568,13 +1293,13 @@ fn an_update_of_a_cell_removed_in_another_tab_is_dropped_and_reported() {
 #[test]
 fn a_remove_of_a_cell_updated_in_another_tab_wins_or_waits() {
     for policy in [ConflictPolicy::LaterWins, ConflictPolicy::Ask] {
-        let mut store = store();
+        let store = store();
         let mut a = Tab::open("A", &store, policy);
         let mut b = Tab::open("B", &store, policy);
         a.set("n1", "data/x", json!("edited"));
         b.local(vec![Change::remove(node("n1"))]);
-        a.commit(&mut store);
-        b.commit(&mut store);
+        a.commit();
+        b.commit();
         let conflicts = b.conflicts();
         assert_eq!(conflicts.len(), 1);
         assert_eq!(conflicts[0].kind, ConflictKind::UpdatedRemotely);
@@ -1583,24 +1308,21 @@ fn a_remove_of_a_cell_updated_in_another_tab_wins_or_waits() {
         match policy {
             ConflictPolicy::LaterWins => {
                 assert_eq!(conflicts[0].resolution, Resolution::KeptLocal);
-                assert!(!b.state.diagram().contains("n1"));
+                assert!(!b.state().diagram().contains("n1"));
                 // The committed removal carries the cell as the store had it.
-                let removal = &store.all.last().unwrap().changes[0];
+                let removal = store.all().last().unwrap().changes[0].clone();
                 assert!(
-                    matches!(removal, Change::Remove { cell } if cell["data"]["x"] == "edited")
+                    matches!(&removal, Change::Remove { cell } if cell["data"]["x"] == "edited")
                 );
                 // Undo of the removal brings back A's edit too.
                 b.undo();
                 assert_eq!(b.get("n1", "data/x"), Some(json!("edited")));
-                b.commit(&mut store);
+                b.commit();
             }
             ConflictPolicy::Ask => {
                 assert_eq!(conflicts[0].resolution, Resolution::Unresolved);
                 assert_eq!(b.get("n1", "data/x"), Some(json!("edited")));
-                assert!(b.integrations[0]
-                    .view
-                    .iter()
-                    .any(|c| matches!(c, Change::Add { .. })));
+                assert!(b.views()[0].iter().any(|c| matches!(c, Change::Add { .. })));
             }
         }
         assert_eq!(b.cells(), store.cells());
@@ -1609,7 +1331,7 @@ fn a_remove_of_a_cell_updated_in_another_tab_wins_or_waits() {
 
 #[test]
 fn both_tabs_adding_the_same_id() {
-    let mut store = store();
+    let store = store();
     let start = |by: &str| Change::add(json!({ "id": "start", "data": { "by": by } }));
     let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
     let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
@@ -1619,8 +1341,8 @@ fn both_tabs_adding_the_same_id() {
     b.local(vec![start("B")]);
     c.local(vec![start("C")]);
     d.local(vec![start("A")]);
-    a.commit(&mut store);
-    b.commit(&mut store); // later wins: B's cell replaces A's
+    a.commit();
+    b.commit(); // later wins: B's cell replaces A's
     assert_eq!(b.conflicts().len(), 1);
     assert_eq!(b.conflicts()[0].kind, ConflictKind::AddedTwice);
     assert_eq!(b.conflicts()[0].resolution, Resolution::KeptLocal);
@@ -1633,7 +1355,7 @@ fn both_tabs_adding_the_same_id() {
         Some(&json!("B"))
     );
     // Ask: theirs stays, mine waits.
-    c.commit(&mut store);
+    c.commit();
     assert_eq!(c.conflicts().len(), 1);
     assert_eq!(c.conflicts()[0].resolution, Resolution::Unresolved);
     assert_eq!(
@@ -1642,7 +1364,7 @@ fn both_tabs_adding_the_same_id() {
     );
     assert_eq!(c.get("start", "data/by"), Some(json!("B")));
     // An identical cell merges silently.
-    d.commit(&mut store);
+    d.commit();
     assert!(d.conflicts().is_empty());
     assert_eq!(store.version(), 3);
     for tab in [&b, &c, &d] {
@@ -1654,7 +1376,7 @@ fn both_tabs_adding_the_same_id() {
 
 #[test]
 fn undo_after_a_rebase_restores_the_other_tabs_value() {
-    let (mut store, mut a, mut b) = same_label(ConflictPolicy::LaterWins);
+    let (store, mut a, mut b) = same_label(ConflictPolicy::LaterWins);
     // B's entry now starts from A's value: undo restores "from A", not the original.
     let Step::Applied {
         changes, skipped, ..
@@ -1672,9 +1394,9 @@ fn undo_after_a_rebase_restores_the_other_tabs_value() {
             Some(json!("from A"))
         )]
     );
-    b.commit(&mut store);
-    for message in b.outbox.clone() {
-        a.receive(&message, &store);
+    b.commit();
+    for message in b.outbox().clone() {
+        a.receive(&message);
     }
     assert_eq!(a.get("n1", "attrs/text/text"), Some(json!("from A")));
     assert_eq!(a.cells(), store.cells());
@@ -1682,16 +1404,16 @@ fn undo_after_a_rebase_restores_the_other_tabs_value() {
 
 #[test]
 fn undo_never_overwrites_what_another_tab_changed_since() {
-    let (mut store, mut a, mut b) = same_label(ConflictPolicy::LaterWins);
-    for message in b.outbox.clone() {
-        a.receive(&message, &store);
+    let (store, mut a, mut b) = same_label(ConflictPolicy::LaterWins);
+    for message in b.outbox().clone() {
+        a.receive(&message);
     }
     // A changes the label again after B's commit; B then undoes its label edit.
     a.set("n1", "attrs/text/text", json!("A again"));
     a.set("n2", "data/x", json!("A too"));
-    a.commit(&mut store);
-    for message in a.outbox.clone() {
-        b.receive(&message, &store);
+    a.commit();
+    for message in a.outbox().clone() {
+        b.receive(&message);
     }
     let Step::Applied {
         changes, skipped, ..
@@ -1702,23 +1424,23 @@ fn undo_never_overwrites_what_another_tab_changed_since() {
     assert!(changes.is_empty());
     assert_eq!(skipped.len(), 1);
     assert_eq!(b.get("n1", "attrs/text/text"), Some(json!("A again")));
-    assert!(!b.commit(&mut store));
+    assert!(!b.commit());
     assert_eq!(b.cells(), store.cells());
 }
 
 #[test]
 fn a_stale_undo_is_a_reported_conflict_never_a_silent_overwrite() {
-    let mut store = store();
+    let store = store();
     let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
     let mut b = Tab::open("B", &store, ConflictPolicy::Ask);
     b.set("n1", "data/x", json!("B"));
-    b.commit(&mut store);
-    a.receive(&b.outbox[0], &store);
+    b.commit();
+    a.receive(&b.outbox()[0]);
     // B undoes while A's newer edit of the same path is not integrated yet.
     a.set("n1", "data/x", json!("A"));
-    a.commit(&mut store);
+    a.commit();
     b.undo();
-    b.commit(&mut store);
+    b.commit();
     assert_eq!(b.get("n1", "data/x"), Some(json!("A")));
     assert_eq!(b.conflicts()[0].resolution, Resolution::Unresolved);
     assert_eq!(b.cells(), store.cells());
@@ -1754,23 +1476,23 @@ fn dangling(cells: &[Value]) -> Vec<String> {
         .collect()
 }
 
-fn deliver(from: &mut Tab, to: &mut Tab, store: &Store) {
-    for message in std::mem::take(&mut from.outbox) {
-        to.receive(&message, store);
+fn deliver(from: &mut Tab, to: &mut Tab) {
+    for message in from.take_outbox() {
+        to.receive(&message);
     }
 }
 
 #[test]
 fn undoing_an_added_node_keeps_it_while_another_tabs_flow_is_attached() {
-    let mut store = store();
+    let store = store();
     let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
     let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
     a.local(vec![Change::add(node("n3"))]);
-    a.commit(&mut store);
-    deliver(&mut a, &mut b, &store);
+    a.commit();
+    deliver(&mut a, &mut b);
     b.local(vec![Change::add(flow("f1", "n3", "n1"))]);
-    b.commit(&mut store);
-    deliver(&mut b, &mut a, &store);
+    b.commit();
+    deliver(&mut b, &mut a);
     let Step::Applied {
         changes, skipped, ..
     } = a.undo()
@@ -1779,23 +1501,23 @@ fn undoing_an_added_node_keeps_it_while_another_tabs_flow_is_attached() {
     };
     assert!(changes.is_empty(), "{changes:?}");
     assert_eq!(skipped[0].reason, SkipReason::CellConnected);
-    assert!(a.state.diagram().contains("n3"));
-    assert!(!a.commit(&mut store));
+    assert!(a.state().diagram().contains("n3"));
+    assert!(!a.commit());
     assert_eq!(dangling(&store.cells()), Vec::<String>::new());
     assert_eq!(a.cells(), store.cells());
 }
 
 #[test]
 fn undoing_a_flow_removal_skips_it_once_its_node_is_gone() {
-    let mut store = Store::new(vec![node("n1"), node("n2"), flow("f1", "n1", "n2")]);
+    let store = Store::shared(vec![node("n1"), node("n2"), flow("f1", "n1", "n2")]);
     let mut a = Tab::open("A", &store, ConflictPolicy::LaterWins);
     let mut b = Tab::open("B", &store, ConflictPolicy::LaterWins);
     a.local(vec![Change::remove(flow("f1", "n1", "n2"))]);
-    a.commit(&mut store);
-    deliver(&mut a, &mut b, &store);
+    a.commit();
+    deliver(&mut a, &mut b);
     b.local(vec![Change::remove(node("n2"))]);
-    b.commit(&mut store);
-    deliver(&mut b, &mut a, &store);
+    b.commit();
+    deliver(&mut b, &mut a);
     let Step::Applied {
         changes, skipped, ..
     } = a.undo()
@@ -1804,22 +1526,22 @@ fn undoing_a_flow_removal_skips_it_once_its_node_is_gone() {
     };
     assert!(changes.is_empty(), "{changes:?}");
     assert_eq!(skipped[0].reason, SkipReason::TerminalMissing);
-    assert!(!a.state.diagram().contains("f1"));
+    assert!(!a.state().diagram().contains("f1"));
     assert_eq!(dangling(&a.cells()), Vec::<String>::new());
 }
 
 #[test]
 fn a_flow_added_to_a_node_removed_meanwhile_is_dropped_and_reported() {
     for policy in [ConflictPolicy::LaterWins, ConflictPolicy::Ask] {
-        let mut store = store();
+        let store = store();
         let mut a = Tab::open("A", &store, policy);
         let mut b = Tab::open("B", &store, policy);
         a.local(vec![Change::remove(node("n1"))]);
         b.local(vec![Change::add(flow("f1", "n2", "n1"))]);
-        a.commit(&mut store);
-        b.commit(&mut store);
+        a.commit();
+        b.commit();
         assert_eq!(dangling(&store.cells()), Vec::<String>::new(), "{policy:?}");
-        assert!(!b.state.diagram().contains("f1"));
+        assert!(!b.state().diagram().contains("f1"));
         let conflicts = b.conflicts();
         assert_eq!(conflicts.len(), 1, "{policy:?}");
         assert_eq!(conflicts[0].kind, ConflictKind::RemovedRemotely);
@@ -1833,13 +1555,13 @@ fn a_flow_added_to_a_node_removed_meanwhile_is_dropped_and_reported() {
 #[test]
 fn removing_a_node_another_tab_just_connected_removes_the_new_flow_too_or_waits() {
     for policy in [ConflictPolicy::LaterWins, ConflictPolicy::Ask] {
-        let mut store = store();
+        let store = store();
         let mut a = Tab::open("A", &store, policy);
         let mut b = Tab::open("B", &store, policy);
         a.local(vec![Change::add(flow("f1", "n2", "n1"))]);
         b.local(vec![Change::remove(node("n1"))]);
-        a.commit(&mut store);
-        b.commit(&mut store);
+        a.commit();
+        b.commit();
         assert_eq!(dangling(&store.cells()), Vec::<String>::new(), "{policy:?}");
         let conflicts = b.conflicts();
         assert_eq!(conflicts.len(), 1, "{policy:?}");
@@ -1848,29 +1570,29 @@ fn removing_a_node_another_tab_just_connected_removes_the_new_flow_too_or_waits(
         match policy {
             ConflictPolicy::LaterWins => {
                 assert_eq!(conflicts[0].resolution, Resolution::KeptLocal);
-                assert!(!b.state.diagram().contains("n1"));
-                assert!(!b.state.diagram().contains("f1"));
+                assert!(!b.state().diagram().contains("n1"));
+                assert!(!b.state().diagram().contains("f1"));
             }
             ConflictPolicy::Ask => {
                 assert_eq!(conflicts[0].resolution, Resolution::Unresolved);
-                assert!(b.state.diagram().contains("f1"));
+                assert!(b.state().diagram().contains("f1"));
                 // Keep mine removes the node with the flow now attached to it.
-                let outcome = b.state.keep_mine(&conflicts[0]).unwrap();
-                b.session.record_local(outcome.applied);
-                assert!(!b.state.diagram().contains("n1"));
+                let outcome = b.engine().core.keep_mine(&conflicts[0]).unwrap();
+                b.engine().record_local(outcome.applied);
+                assert!(!b.state().diagram().contains("n1"));
                 assert_eq!(dangling(&b.cells()), Vec::<String>::new());
-                b.commit(&mut store);
+                b.commit();
             }
         }
         assert_eq!(b.cells(), store.cells());
-        deliver(&mut b, &mut a, &store);
+        deliver(&mut b, &mut a);
         assert_eq!(a.cells(), store.cells());
     }
 }
 
 #[test]
 fn remote_changes_join_the_history_only_with_the_preference() {
-    let mut store = store();
+    let store = store();
     let record = HistoryConfig {
         record_remote: true,
         ..HistoryConfig::default()
@@ -1879,19 +1601,12 @@ fn remote_changes_join_the_history_only_with_the_preference() {
     let mut b = Tab::open_with("B", &store, ConflictPolicy::LaterWins, record);
     let mut c = Tab::open("C", &store, ConflictPolicy::LaterWins);
     a.set("n1", "data/x", json!("A"));
-    a.commit(&mut store);
-    b.receive(&a.outbox[0], &store);
-    c.receive(&a.outbox[0], &store);
-    assert!(matches!(
-        b.integrations[0].recording,
-        Recording::Entry { .. }
-    ));
-    assert!(matches!(
-        c.integrations[0].recording,
-        Recording::NotRecorded { .. }
-    ));
-    assert!(b.state.history_state().can_undo);
-    assert!(!c.state.history_state().can_undo);
+    a.commit();
+    b.receive(&a.outbox()[0]);
+    c.receive(&a.outbox()[0]);
+    assert_eq!(b.views(), c.views());
+    assert!(b.state().history_state().can_undo);
+    assert!(!c.state().history_state().can_undo);
 }
 
 // ---- Property: random interleavings converge and lose nothing ----
@@ -1937,7 +1652,7 @@ fn cell(index: usize, tag: &str) -> Value {
 }
 
 struct World {
-    store: Store,
+    store: Rc<Store>,
     tabs: Vec<Tab>,
     inboxes: Vec<VecDeque<String>>,
     next_value: u64,
@@ -1949,7 +1664,7 @@ struct World {
 
 impl World {
     fn new(tabs: usize, policy: ConflictPolicy) -> Self {
-        let store = Store::new((0..3).map(|index| cell(index, "init")).collect());
+        let store = Store::shared((0..3).map(|index| cell(index, "init")).collect());
         let tabs = (0..tabs)
             .map(|index| Tab::open(&format!("tab{index}"), &store, policy))
             .collect();
@@ -1965,7 +1680,7 @@ impl World {
     }
 
     fn post(&mut self, from: usize) {
-        let outbox = std::mem::take(&mut self.tabs[from].outbox);
+        let outbox = self.tabs[from].take_outbox();
         for message in outbox {
             for (index, inbox) in self.inboxes.iter_mut().enumerate().take(self.tabs.len()) {
                 if index != from {
@@ -1979,7 +1694,7 @@ impl World {
         match *op {
             Op::Edit(t, c, f) => {
                 let id = cell_name(c);
-                if self.tabs[t].state.diagram().contains(&id) {
+                if self.tabs[t].state().diagram().contains(&id) {
                     self.next_value += 1;
                     let value = format!("v{}", self.next_value);
                     self.tabs[t].set(&id, FIELDS[f], json!(value));
@@ -1987,24 +1702,22 @@ impl World {
                 }
             }
             Op::Remove(t, c) => {
-                if let Some(existing) = self.tabs[t].state.diagram().cell(&cell_name(c)) {
-                    let removal = Change::Remove {
-                        cell: existing.clone(),
-                    };
-                    self.tabs[t].local(vec![removal]);
+                let existing = self.tabs[t].state().diagram().cell(&cell_name(c)).cloned();
+                if let Some(cell) = existing {
+                    self.tabs[t].local(vec![Change::Remove { cell }]);
                 }
             }
             Op::Restore(t, c) => {
-                if !self.tabs[t].state.diagram().contains(&cell_name(c)) {
+                if !self.tabs[t].state().diagram().contains(&cell_name(c)) {
                     self.tabs[t].local(vec![Change::add(cell(c, &format!("tab{t}")))]);
                 }
             }
             Op::Commit(t) => {
-                self.tabs[t].commit(&mut self.store);
+                self.tabs[t].commit();
             }
             Op::Deliver(t) => {
                 if let Some(message) = self.inboxes[t].pop_front() {
-                    self.tabs[t].receive(&message, &self.store);
+                    self.tabs[t].receive(&message);
                 }
             }
             Op::Miss(t) => {
@@ -2035,13 +1748,13 @@ impl World {
         for _ in 0..20 {
             let mut busy = false;
             for t in 0..self.tabs.len() {
-                busy |= self.tabs[t].commit(&mut self.store);
+                busy |= self.tabs[t].commit();
                 self.post(t);
             }
             for t in 0..self.tabs.len() {
                 while let Some(message) = self.inboxes[t].pop_front() {
                     busy = true;
-                    self.tabs[t].receive(&message, &self.store);
+                    self.tabs[t].receive(&message);
                     self.post(t);
                 }
             }
@@ -2051,20 +1764,20 @@ impl World {
                 let hellos: Vec<String> = self
                     .tabs
                     .iter()
-                    .map(|tab| tab.session.hello_message())
+                    .map(|tab| tab.session().hello_message())
                     .collect();
                 let mut behind = false;
                 for (from, hello) in hellos.iter().enumerate() {
                     for t in 0..self.tabs.len() {
                         if t != from {
-                            let before = self.tabs[t].session.committed_version();
-                            self.tabs[t].receive(hello, &self.store);
-                            behind |= self.tabs[t].session.committed_version() != before;
+                            let before = self.tabs[t].session().committed_version();
+                            self.tabs[t].receive(hello);
+                            behind |= self.tabs[t].session().committed_version() != before;
                         }
                     }
                 }
                 for tab in &mut self.tabs {
-                    tab.outbox.clear(); // the `here` answers
+                    tab.outbox().clear(); // the `here` answers
                 }
                 if !behind {
                     return;
@@ -2083,17 +1796,22 @@ fn check(ops: Vec<Op>, tabs: usize, policy: ConflictPolicy) -> Result<(), TestCa
     world.settle();
     let stored = world.store.cells();
     for tab in &world.tabs {
-        prop_assert_eq!(&tab.cells(), &stored, "tab {}", tab.session.config().tab_id);
-        prop_assert!(tab.session.pending().is_empty());
-        prop_assert_eq!(tab.session.committed_version(), world.store.version());
+        prop_assert_eq!(
+            &tab.cells(),
+            &stored,
+            "tab {}",
+            tab.session().config().tab_id
+        );
+        prop_assert!(tab.session().pending().is_empty());
+        prop_assert_eq!(tab.session().committed_version(), world.store.version());
         // A tab that only integrates what the store backs never holds what it does not.
-        prop_assert_eq!(tab.out_of_step, 0);
+        prop_assert_eq!(tab.problems(ProblemKind::OutOfStep), 0);
     }
     // No edit is lost: each one was committed, unless its cell was removed or replaced,
     // an undo took it back, or it lost a conflict (reported).
     let committed: BTreeSet<(String, String, String)> = world
         .store
-        .all
+        .all()
         .iter()
         .flat_map(|set| set.changes.iter())
         .filter_map(|change| match change {
@@ -2108,7 +1826,7 @@ fn check(ops: Vec<Op>, tabs: usize, policy: ConflictPolicy) -> Result<(), TestCa
         .collect();
     let churned: BTreeSet<String> = world
         .store
-        .all
+        .all()
         .iter()
         .flat_map(|set| set.changes.iter())
         .filter(|change| !matches!(change, Change::Update { .. }))
@@ -2179,7 +1897,7 @@ proptest! {
         // committed (under `laterWins` a pending edit always survives a rebase).
         let mut last: BTreeMap<(String, String), Value> = BTreeMap::new();
         let mut committed = BTreeSet::new();
-        for set in &world.store.all {
+        for set in world.store.all().iter() {
             for change in &set.changes {
                 if let Change::Update { id, path, after: Some(after), .. } = change {
                     last.insert((id.to_string(), path.to_string()), after.clone());
