@@ -20,6 +20,8 @@ use diagram_state::core::sync::{
 use proptest::prelude::*;
 use serde_json::{json, Value};
 
+#[path = "sync_engine/paths.rs"]
+mod engine_paths;
 #[path = "fuzz/support/seed.rs"]
 mod seed;
 #[path = "sync_engine/mod.rs"]

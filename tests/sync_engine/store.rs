@@ -4,7 +4,10 @@
 //! counts as compacted away.
 
 use std::cell::{Cell, Ref, RefCell};
+use std::future::Future;
+use std::pin::Pin;
 use std::rc::Rc;
+use std::task::{Context, Poll};
 
 use diagram_state::core::model::{Change, Diagram};
 use diagram_state::core::storage::{
@@ -23,6 +26,24 @@ pub struct Store {
     inner: FaultyStore<MemoryStore>,
     compacted: Cell<u64>,
     all: RefCell<Vec<CommittedSet>>,
+    /// The tab whose commits wait until released (they are in flight meanwhile).
+    held: RefCell<Option<String>>,
+    loads: Cell<usize>,
+}
+
+/// A commit of the held tab, waiting to be released.
+struct Held<'a>(&'a RefCell<Option<String>>, &'a str);
+
+impl Future for Held<'_> {
+    type Output = ();
+
+    fn poll(self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<()> {
+        if self.0.borrow().as_deref() == Some(self.1) {
+            Poll::Pending
+        } else {
+            Poll::Ready(())
+        }
+    }
 }
 
 impl Store {
@@ -45,6 +66,8 @@ impl Store {
             inner: FaultyStore::new(memory),
             compacted: Cell::new(1),
             all: RefCell::new(Vec::new()),
+            held: RefCell::new(None),
+            loads: Cell::new(0),
         }
     }
 
@@ -63,11 +86,28 @@ impl Store {
         }
     }
 
+    /// Holds the commits of `tab` in flight until [`Store::release`] (and the runtime's
+    /// next turn).
+    pub fn hold_commits_of(&self, tab: &str) {
+        self.held.replace(Some(tab.to_owned()));
+    }
+
+    /// Lets held commits through.
+    pub fn release(&self) {
+        self.held.replace(None);
+    }
+
+    /// How many times the diagram was loaded through the store port.
+    pub fn loads(&self) -> usize {
+        self.loads.get()
+    }
+
     /// Makes the next call of `operation` fail with `error`.
     pub fn fail_next(&self, operation: Operation, error: StoreError) {
         self.inner.fail_next(operation, error);
     }
 
+    /// The stored diagram (not counted in [`Store::loads`]).
     pub fn load(&self) -> LoadedDiagram {
         block_on(self.inner.load(DIAGRAM)).unwrap()
     }
@@ -139,10 +179,12 @@ impl DiagramStore for Store {
     }
 
     async fn load(&self, id: &str) -> Result<LoadedDiagram, StoreError> {
+        self.loads.set(self.loads.get() + 1);
         self.inner.load(id).await
     }
 
     async fn commit(&self, commit: &Commit) -> Result<Committed, StoreError> {
+        Held(&self.held, &commit.tab_id).await;
         let committed = self.inner.commit(commit).await?;
         self.all.borrow_mut().push(CommittedSet {
             version: committed.version,

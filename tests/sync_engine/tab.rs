@@ -136,13 +136,30 @@ impl Tab {
         outcome.step
     }
 
+    /// An edit as the editor makes it: applied, then handed to the driver, which commits
+    /// it at once (in the runtime's next turn).
+    pub fn edit(&self, id: &str, path: &str, value: Value) {
+        let change = Change::update(id, path, None, Some(value));
+        let outcome = self
+            .engine()
+            .core
+            .apply_changes(vec![change], Origin::Local)
+            .unwrap();
+        self.driver.record_local(outcome.applied);
+    }
+
+    /// Starts the engine's commit loop and runs the runtime, whatever the store answers.
+    pub fn commit_attempt(&self) {
+        self.runtime.spawn_task(self.driver.commit());
+        self.runtime.run();
+    }
+
     /// Runs the engine's commit loop until nothing is pending (rebasing on a stale
     /// version, reloading when out of step). Returns whether there was something to
     /// commit; panics when the store refused it.
     pub fn commit(&mut self) -> bool {
         let had = !self.session().pending().is_empty();
-        self.runtime.spawn_task(self.driver.commit());
-        self.runtime.run();
+        self.commit_attempt();
         let error = self.engine().status().unwrap().error;
         assert!(error.is_none(), "the store refused a commit: {error:?}");
         had
@@ -239,4 +256,29 @@ impl Tab {
             .map(|cell| (**cell).clone())
             .collect()
     }
+}
+
+/// Delivers what each tab posts to every other tab through its driver (as the
+/// BroadcastChannel does) and runs the tabs' tasks, until nobody posts any more.
+pub fn settle(tabs: &[&Tab]) {
+    for _ in 0..50 {
+        for tab in tabs {
+            tab.runtime.run();
+        }
+        let mut moved = false;
+        for (from, tab) in tabs.iter().enumerate() {
+            for message in tab.take_outbox() {
+                moved = true;
+                for (to, other) in tabs.iter().enumerate() {
+                    if to != from {
+                        other.driver.receive(Some(message.clone()));
+                    }
+                }
+            }
+        }
+        if !moved {
+            return;
+        }
+    }
+    panic!("the tabs never settled");
 }
