@@ -23,6 +23,8 @@ use super::block_on;
 pub const DIAGRAM: &str = "d1";
 
 pub struct Store {
+    /// The diagram's id.
+    id: String,
     inner: FaultyStore<MemoryStore>,
     compacted: Cell<u64>,
     all: RefCell<Vec<CommittedSet>>,
@@ -50,10 +52,15 @@ impl Store {
     /// A diagram at version 1, stored as a build without hashes left it: its hash chain
     /// starts there.
     pub fn new(cells: Vec<Value>) -> Self {
+        Self::with_id(DIAGRAM, cells)
+    }
+
+    /// The same for the diagram `id`.
+    pub fn with_id(id: &str, cells: Vec<Value>) -> Self {
         let memory = MemoryStore::new(|| 0.0);
         let count = cells.len();
         let diagram = NewDiagram {
-            id: Some(DIAGRAM.into()),
+            id: Some(id.into()),
             cells,
             ..NewDiagram::local("Flow")
         };
@@ -61,8 +68,9 @@ impl Store {
         let mut older = serde_json::to_value(&entry).unwrap();
         older["version"] = json!(1);
         older["nextOrder"] = json!(count);
-        memory.put_raw_entry(DIAGRAM, older);
+        memory.put_raw_entry(id, older);
         Self {
+            id: id.to_owned(),
             inner: FaultyStore::new(memory),
             compacted: Cell::new(1),
             all: RefCell::new(Vec::new()),
@@ -73,17 +81,22 @@ impl Store {
 
     /// A new store, to share between tabs.
     pub fn shared(cells: Vec<Value>) -> Rc<Self> {
-        Rc::new(Self::new(cells))
+        Self::shared_as(DIAGRAM, cells)
     }
 
     /// The op-log records after `after`, or `None` when the log no longer covers them.
     pub fn read_log(&self, after: u64) -> Option<Vec<CommittedSet>> {
-        match block_on(DiagramStore::oplog_since(self, DIAGRAM, after)).unwrap() {
+        match block_on(DiagramStore::oplog_since(self, &self.id, after)).unwrap() {
             OplogSince::Records { records } => {
                 Some(records.into_iter().map(CommittedSet::from).collect())
             }
             OplogSince::NotCovered { .. } => None,
         }
+    }
+
+    /// A new store of diagram `id`, to share between tabs.
+    pub fn shared_as(id: &str, cells: Vec<Value>) -> Rc<Self> {
+        Rc::new(Self::with_id(id, cells))
     }
 
     /// Holds the commits of `tab` in flight until [`Store::release`] (and the runtime's
@@ -109,7 +122,7 @@ impl Store {
 
     /// The stored diagram (not counted in [`Store::loads`]).
     pub fn load(&self) -> LoadedDiagram {
-        block_on(self.inner.load(DIAGRAM)).unwrap()
+        block_on(self.inner.load(&self.id)).unwrap()
     }
 
     pub fn version(&self) -> u64 {
@@ -123,7 +136,7 @@ impl Store {
         changes: Vec<Change>,
         tab: &str,
     ) -> Result<Committed, StoreError> {
-        self.write(Commit::new(DIAGRAM, base, tab, changes))
+        self.write(Commit::new(&self.id, base, tab, changes))
     }
 
     pub fn write(&self, commit: Commit) -> Result<Committed, StoreError> {

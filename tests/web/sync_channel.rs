@@ -16,7 +16,7 @@ use crate::sync_support::{node, unique_diagram, PageTab, Store};
 #[wasm_bindgen_test]
 async fn three_tabs_editing_concurrently_end_identical() {
     let id = unique_diagram("three");
-    let store = Store::new(vec![node("n1"), node("n2")]);
+    let store = Store::shared_as(&id, vec![node("n1"), node("n2")]);
     let a = PageTab::open(&id, "A", &store);
     let b = PageTab::open(&id, "B", &store);
     let c = PageTab::open(&id, "C", &store);
@@ -35,7 +35,7 @@ async fn three_tabs_editing_concurrently_end_identical() {
     for tab in [&a, &b, &c] {
         tab.reaches(4).await;
     }
-    let stored = store.borrow().cells();
+    let stored = store.cells();
     for tab in [&a, &b, &c] {
         assert_eq!(tab.cells(), stored);
     }
@@ -46,28 +46,23 @@ async fn three_tabs_editing_concurrently_end_identical() {
 #[wasm_bindgen_test]
 async fn hello_is_answered_and_peers_are_counted() {
     let id = unique_diagram("hello");
-    let store = Store::new(vec![node("n1")]);
+    let store = Store::shared_as(&id, vec![node("n1")]);
     let a = PageTab::open(&id, "A", &store);
     let b = PageTab::open(&id, "B", &store);
-    let hello = a.tab.borrow().session.hello_message();
-    a.channel.post(&hello).expect("post hello");
+    let hello = a.session().hello_message();
+    a.post(&hello);
     b.signal
-        .until(2_000, "B to hear A", || {
-            b.tab.borrow().session.status().peers == 1
-        })
+        .until(2_000, "B to hear A", || b.session().status().peers == 1)
         .await;
-    let here = b.tab.borrow_mut().outbox.pop().expect("B answers here");
-    b.channel.post(&here).expect("post here");
+    // B's engine answers `here` on the channel by itself.
     a.signal
-        .until(2_000, "A to hear B", || {
-            a.tab.borrow().session.status().peers == 1
-        })
+        .until(2_000, "A to hear B", || a.session().status().peers == 1)
         .await;
-    let bye = a.tab.borrow().session.bye_message();
-    a.channel.post(&bye).expect("post bye");
+    let bye = a.session().bye_message();
+    a.post(&bye);
     b.signal
         .until(2_000, "B to see A leave", || {
-            b.tab.borrow().session.status().peers == 0
+            b.session().status().peers == 0
         })
         .await;
 }
@@ -75,7 +70,7 @@ async fn hello_is_answered_and_peers_are_counted() {
 #[wasm_bindgen_test]
 async fn garbage_on_the_channel_is_counted_not_applied() {
     let id = unique_diagram("garbage");
-    let store = Store::new(vec![node("n1")]);
+    let store = Store::shared_as(&id, vec![node("n1")]);
     let tab = PageTab::open(&id, "T", &store);
     let raw = BroadcastChannel::new(&channel_name(&id)).expect("raw channel");
     let envelope = |protocol: u32, diagram: &str, kind: &str| {
@@ -103,7 +98,6 @@ async fn garbage_on_the_channel_is_counted_not_applied() {
     let good = json!({ "protocol": PROTOCOL_VERSION, "diagramId": id, "tabId": "W", "version": 2, "type": "commit",
                        "changes": [{ "type": "update", "id": "n1", "path": "data/y", "after": "good" }] });
     store
-        .borrow_mut()
         .commit(
             1,
             serde_json::from_value(good["changes"].clone()).expect("changes"),
@@ -114,7 +108,7 @@ async fn garbage_on_the_channel_is_counted_not_applied() {
         .expect("post the real one");
     tab.reaches(2).await;
 
-    let status = tab.tab.borrow().session.status();
+    let status = tab.session().status();
     let count = |reason| status.ignored.get(&reason).copied().unwrap_or(0);
     assert_eq!(count(IgnoredReason::Garbled), 5); // number, object, text, array, bad change
     assert_eq!(count(IgnoredReason::Oversized), 1);
@@ -129,7 +123,7 @@ async fn garbage_on_the_channel_is_counted_not_applied() {
 #[wasm_bindgen_test]
 async fn a_missed_commit_is_read_from_the_op_log_and_a_compacted_one_resyncs() {
     let id = unique_diagram("gap");
-    let store = Store::new(vec![node("n1"), node("n2")]);
+    let store = Store::shared_as(&id, vec![node("n1"), node("n2")]);
     let writer = PageTab::open(&id, "W", &store);
     let reader = PageTab::open(&id, "R", &store);
 
@@ -139,28 +133,28 @@ async fn a_missed_commit_is_read_from_the_op_log_and_a_compacted_one_resyncs() {
     writer.commit(true); // version 3 does: a gap
     reader.reaches(3).await;
     assert_eq!(reader.get("n1", "data/x"), Some(json!("missed")));
-    assert_eq!(reader.tab.borrow().session.status().resyncs, 0);
+    assert_eq!(reader.session().status().resyncs, 0);
 
     reader.set("n2", "data/x", json!("pending in R"));
     writer.set("n1", "data/x", json!("compacted away"));
     writer.commit(false);
-    store.borrow_mut().compact();
+    store.compact();
     writer.set("n1", "data/y", json!("after compaction"));
     writer.commit(true);
     reader.reaches(5).await;
-    assert_eq!(reader.tab.borrow().session.status().resyncs, 1);
+    assert_eq!(reader.session().status().resyncs, 1);
     assert_eq!(reader.get("n1", "data/x"), Some(json!("compacted away")));
     assert_eq!(reader.get("n2", "data/x"), Some(json!("pending in R")));
     reader.commit(true);
     writer.reaches(6).await;
-    assert_eq!(writer.cells(), store.borrow().cells());
-    assert_eq!(reader.cells(), store.borrow().cells());
+    assert_eq!(writer.cells(), store.cells());
+    assert_eq!(reader.cells(), store.cells());
 }
 
 #[wasm_bindgen_test]
 async fn the_same_path_edited_in_two_tabs_is_a_reported_conflict() {
     let id = unique_diagram("conflict");
-    let store = Store::new(vec![node("n1")]);
+    let store = Store::shared_as(&id, vec![node("n1")]);
     let a = PageTab::open(&id, "A", &store);
     let b = PageTab::open(&id, "B", &store);
     b.set("n1", "attrs/text/text", json!("from B"));
@@ -169,13 +163,12 @@ async fn the_same_path_edited_in_two_tabs_is_a_reported_conflict() {
     a.commit(true);
     b.reaches(2).await; // integrated under B's pending edits
     {
-        let tab = b.tab.borrow();
-        let conflicts = &tab.integrations[0].conflicts;
+        let conflicts = b.conflicts();
         assert_eq!(conflicts.len(), 1);
         assert_eq!(conflicts[0].kind, ConflictKind::SamePath);
         assert_eq!(conflicts[0].resolution, Resolution::KeptLocal);
         assert_eq!(conflicts[0].remote, Some(json!("from A")));
-        assert_eq!(tab.session.pending().len(), 2);
+        assert_eq!(b.session().pending().len(), 2);
     }
     b.commit(true);
     a.reaches(3).await;
@@ -184,16 +177,22 @@ async fn the_same_path_edited_in_two_tabs_is_a_reported_conflict() {
     assert_eq!(a.cells(), b.cells());
     // A closed channel delivers nothing more: a tab still listening gets the next commit,
     // the closed one's state never hears of it.
-    let closed = Rc::clone(&b.tab);
-    let version_when_closed = closed.borrow().session.committed_version();
+    let closed = Rc::clone(&b.engine);
+    let committed = move || {
+        closed
+            .borrow()
+            .as_ref()
+            .map(|engine| engine.committed_version())
+    };
+    let version_when_closed = committed().expect("open");
     drop(b);
     let c = PageTab::open(&id, "C", &store);
     a.set("n1", "data/x", json!("alone"));
     a.commit(true);
     c.reaches(version_when_closed + 1).await;
     assert_eq!(
-        closed.borrow().session.committed_version(),
-        version_when_closed,
+        committed(),
+        Some(version_when_closed),
         "the closed channel delivered a message"
     );
 }

@@ -1,19 +1,33 @@
-//! Helpers for the cross-tab sync tests: an in-page store with an op log, "tabs" made of a
-//! diagram state, a sync session and a real BroadcastChannel transport, and waits that
-//! fail instead of hanging.
+//! Helpers for the cross-tab sync tests: "tabs" of one page, each the real session engine
+//! and its driver over a shared in-page store (the native harness's) and a real
+//! BroadcastChannel, and waits that fail instead of hanging.
 
-use std::cell::RefCell;
+use std::cell::{Cell, Ref, RefCell, RefMut};
 use std::rc::Rc;
 
 use diagram_state::core::history::Origin;
-use diagram_state::core::model::{Change, Diagram};
-use diagram_state::core::state::{DiagramState, Integration};
-use diagram_state::core::storage::ChainHash;
-use diagram_state::core::sync::{Action, CommittedSet, SessionConfig, SyncSession};
+use diagram_state::core::model::Change;
+use diagram_state::core::session::{
+    Announcement, Driver, Ports, SessionEngine, SharedEngine, Sink, Transport,
+};
+use diagram_state::core::state::DiagramState;
+use diagram_state::core::sync::{Conflict, SessionConfig, SyncSession};
 use diagram_state::platform::broadcast::{BroadcastTransport, Incoming};
+use diagram_state::platform::clock::BrowserClock;
+use diagram_state::platform::scheduler::BrowserScheduler;
 use js_sys::{Function, Promise};
 use serde_json::{json, Value};
 use wasm_bindgen::prelude::*;
+
+#[path = "../fuzz/support/block_on.rs"]
+mod block_on;
+// Shared with the native harness; these tests use part of it.
+#[allow(dead_code)]
+#[path = "../sync_engine/store.rs"]
+mod store;
+
+use block_on::block_on;
+pub use store::Store;
 
 use crate::support::within;
 
@@ -58,204 +72,151 @@ impl Signal {
     }
 }
 
-/// The store as the sync sees it: version, cells, the head of the hash chain and an op
-/// log from `compacted` on.
-pub struct Store {
-    pub diagram: Diagram,
-    pub head: ChainHash,
-    pub log: Vec<CommittedSet>,
-    pub compacted: u64,
-}
-
-impl Store {
-    pub fn new(cells: Vec<Value>) -> Rc<RefCell<Self>> {
-        Rc::new(RefCell::new(Self {
-            diagram: Diagram::from_cells(cells, 1).expect("cells"),
-            head: ChainHash::start(1),
-            log: Vec::new(),
-            compacted: 1,
-        }))
-    }
-
-    pub fn version(&self) -> u64 {
-        self.diagram.version()
-    }
-
-    pub fn cells(&self) -> Vec<Value> {
-        self.diagram.cells().map(|cell| (**cell).clone()).collect()
-    }
-
-    /// One transaction: the new version and its chain link, `Err(stored)` when `base` is
-    /// stale.
-    pub fn commit(
-        &mut self,
-        base: u64,
-        changes: Vec<Change>,
-        tab: &str,
-    ) -> Result<(u64, ChainHash), u64> {
-        if base != self.version() {
-            return Err(self.version());
-        }
-        self.diagram
-            .apply_all(changes.clone())
-            .expect("commit applies");
-        let version = self.version();
-        self.head = self.head.next(version, tab, &changes, &[]);
-        self.log.push(CommittedSet {
-            version,
-            tab_id: tab.into(),
-            changes,
-            hash: Some(self.head),
-            overrides: Vec::new(),
-        });
-        Ok((version, self.head))
-    }
-
-    /// The op-log records after `after`, or `None` when they were compacted away.
-    pub fn read_log(&self, after: u64) -> Option<Vec<CommittedSet>> {
-        (after >= self.compacted).then(|| {
-            self.log
-                .iter()
-                .filter(|set| set.version > after)
-                .cloned()
-                .collect()
-        })
-    }
-
-    pub fn compact(&mut self) {
-        self.compacted = self.version();
-        self.log.clear();
-    }
-}
-
 pub fn node(id: &str) -> Value {
     json!({ "id": id, "shape": "rect", "attrs": { "text": { "text": id } }, "data": { "x": "a", "y": "b" } })
 }
 
-/// What a tab holds.
-pub struct TabState {
-    pub state: DiagramState,
-    pub session: SyncSession,
-    pub integrations: Vec<Integration>,
-    /// Messages to post that the handler could not post itself (`here` answers).
-    pub outbox: Vec<String>,
+/// The channel of a tab, which can drop what the tab posts (a lost message).
+#[derive(Default)]
+struct Channel {
+    open: RefCell<Option<BroadcastTransport>>,
+    muted: Cell<bool>,
 }
 
-/// A tab of the page: state and session behind a real BroadcastChannel.
+impl Transport for Channel {
+    fn post(&self, text: &str) {
+        if let (Some(channel), false) = (self.open.borrow().as_ref(), self.muted.get()) {
+            Transport::post(channel, text);
+        }
+    }
+}
+
+/// What a tab told its editor; every announcement wakes the waits.
+struct Heard {
+    conflicts: RefCell<Vec<Conflict>>,
+    signal: Signal,
+}
+
+impl Sink for Heard {
+    fn announce(&self, announcement: Announcement) {
+        if let Announcement::Conflict(conflict) = announcement {
+            self.conflicts.borrow_mut().push(conflict);
+        }
+        self.signal.notify();
+    }
+}
+
+/// A tab of the page: the session engine and its driver behind a real BroadcastChannel.
 pub struct PageTab {
-    pub tab: Rc<RefCell<TabState>>,
-    pub channel: BroadcastTransport,
+    pub engine: SharedEngine,
+    pub driver: Rc<Driver<Store>>,
     pub signal: Signal,
-    store: Rc<RefCell<Store>>,
+    channel: Rc<Channel>,
+    heard: Rc<Heard>,
 }
 
 impl PageTab {
-    pub fn open(diagram_id: &str, tab_id: &str, store: &Rc<RefCell<Store>>) -> Self {
-        Self::open_with(SessionConfig::new(diagram_id, tab_id), store)
-    }
-
-    pub fn open_with(config: SessionConfig, store: &Rc<RefCell<Store>>) -> Self {
+    pub fn open(diagram_id: &str, tab_id: &str, store: &Rc<Store>) -> Self {
         let mut state = DiagramState::new(js_sys::Date::now);
-        let (cells, version, head) = {
-            let store = store.borrow();
-            (store.cells(), store.version(), store.head)
-        };
-        state.load(cells, version).expect("load");
-        let diagram_id = config.diagram_id.clone();
-        let tab = Rc::new(RefCell::new(TabState {
-            state,
-            session: SyncSession::new(config, version, head),
-            integrations: Vec::new(),
-            outbox: Vec::new(),
-        }));
+        let loaded = store.load();
+        state.load(loaded.cells, loaded.version).expect("load");
+        let config = SessionConfig::new(diagram_id, tab_id);
+        let sync = SyncSession::new(config, loaded.version, loaded.head_hash);
+        let engine = SessionEngine::new(diagram_id, state, None).follow_tabs(sync);
+        let engine: SharedEngine = Rc::new(RefCell::new(Some(engine)));
         let signal = Signal::default();
-        let channel = {
-            let (tab, store, signal) = (Rc::clone(&tab), Rc::clone(store), signal.clone());
-            BroadcastTransport::open(&diagram_id, move |incoming| {
-                {
-                    let mut tab = tab.borrow_mut();
-                    let actions = match incoming {
-                        Incoming::Text(text) => tab.session.on_message(&text, js_sys::Date::now()),
-                        Incoming::Unreadable => tab.session.on_unreadable(),
-                    };
-                    tab.run(actions, &store.borrow());
-                }
-                signal.notify();
-            })
-            .expect("channel opens")
-        };
-        Self {
-            tab,
-            channel,
-            signal,
+        let channel = Rc::new(Channel::default());
+        let heard = Rc::new(Heard {
+            conflicts: RefCell::new(Vec::new()),
+            signal: signal.clone(),
+        });
+        let ports = Ports {
             store: Rc::clone(store),
-        }
-    }
-
-    /// A local edit.
-    pub fn set(&self, id: &str, path: &str, value: Value) {
-        let mut tab = self.tab.borrow_mut();
-        let outcome = tab
-            .state
-            .apply_changes(
-                vec![Change::update(id, path, None, Some(value))],
-                Origin::Local,
-            )
-            .expect("edit applies");
-        tab.session.record_local(outcome.applied);
-    }
-
-    /// Commits what is pending (rebasing when stale); posts the commit when `post`.
-    pub fn commit(&self, post: bool) {
-        let mut tab = self.tab.borrow_mut();
-        for _ in 0..20 {
-            let Some(request) = tab.session.next_commit() else {
-                return;
-            };
-            let tab_id = tab.session.config().tab_id.clone();
-            let answer = self
-                .store
-                .borrow_mut()
-                .commit(request.base, request.changes, &tab_id);
-            match answer {
-                Ok((version, hash)) => {
-                    let message = tab
-                        .session
-                        .on_commit_ok(version, hash)
-                        .expect("commit answer");
-                    if let (Some(message), true) = (message, post) {
-                        self.channel.post(&message).expect("post");
-                    }
-                    return;
-                }
-                Err(stored) => {
-                    let actions = tab.session.on_stale(stored);
-                    tab.run(actions, &self.store.borrow());
-                }
+            transport: channel.clone(),
+            scheduler: Rc::new(BrowserScheduler),
+            clock: Rc::new(BrowserClock),
+            sink: heard.clone(),
+        };
+        let driver = Driver::new(Rc::clone(&engine), ports);
+        let weak = Rc::downgrade(&driver);
+        let opened = BroadcastTransport::open(diagram_id, move |incoming| {
+            if let Some(driver) = weak.upgrade() {
+                driver.receive(match incoming {
+                    Incoming::Text(text) => Some(text),
+                    Incoming::Unreadable => None,
+                });
             }
+        });
+        channel.open.replace(Some(opened.expect("channel opens")));
+        Self {
+            engine,
+            driver,
+            signal,
+            channel,
+            heard,
         }
-        panic!("the commit never went through");
+    }
+
+    /// The engine.
+    pub fn engine(&self) -> RefMut<'_, SessionEngine> {
+        RefMut::map(self.engine.borrow_mut(), |engine| {
+            engine.as_mut().expect("open")
+        })
+    }
+
+    /// The sync session.
+    pub fn session(&self) -> Ref<'_, SyncSession> {
+        Ref::map(self.engine.borrow(), |engine| {
+            engine.as_ref().and_then(SessionEngine::sync).expect("open")
+        })
+    }
+
+    /// Posts `text` on the tab's channel.
+    pub fn post(&self, text: &str) {
+        self.channel.post(text);
+    }
+
+    /// A local edit, committed when the test says so.
+    pub fn set(&self, id: &str, path: &str, value: Value) {
+        let change = Change::update(id, path, None, Some(value));
+        let mut engine = self.engine();
+        let outcome = engine
+            .core
+            .apply_changes(vec![change], Origin::Local)
+            .expect("edit applies");
+        engine.record_local(outcome.applied);
+    }
+
+    /// Commits what is pending through the engine's commit loop (rebasing when stale);
+    /// the other tabs hear of it only when `post`.
+    pub fn commit(&self, post: bool) {
+        self.channel.muted.set(!post);
+        block_on(self.driver.commit());
+        self.channel.muted.set(false);
+        assert!(
+            self.session().pending().is_empty(),
+            "the commit never went through"
+        );
+    }
+
+    /// The conflicts reported.
+    pub fn conflicts(&self) -> Vec<Conflict> {
+        self.heard.conflicts.borrow().clone()
     }
 
     pub fn version(&self) -> u64 {
-        self.tab.borrow().session.committed_version()
+        self.session().committed_version()
     }
 
     pub fn get(&self, id: &str, path: &str) -> Option<Value> {
-        self.tab
-            .borrow()
-            .state
-            .diagram()
-            .get(id, path)
-            .ok()
-            .flatten()
-            .cloned()
+        let engine = self.engine();
+        engine.core.diagram().get(id, path).ok().flatten().cloned()
     }
 
     pub fn cells(&self) -> Vec<Value> {
-        self.tab
-            .borrow()
-            .state
+        let engine = self.engine();
+        engine
+            .core
             .diagram()
             .cells()
             .map(|cell| (**cell).clone())
@@ -266,48 +227,10 @@ impl PageTab {
     pub async fn reaches(&self, version: u64) {
         let what = format!(
             "{} to reach version {version}",
-            self.tab.borrow().session.config().tab_id
+            self.session().config().tab_id
         );
         self.signal
             .until(2_000, &what, || self.version() >= version)
             .await;
-    }
-}
-
-impl TabState {
-    /// Does what the session asked, reading the op log from `store`.
-    pub fn run(&mut self, actions: Vec<Action>, store: &Store) {
-        for action in actions {
-            match action {
-                Action::Integrate { set } => {
-                    let integration = self
-                        .session
-                        .integrate(&mut self.state, set)
-                        .expect("integrate");
-                    self.integrations.extend(integration);
-                }
-                Action::RepairGap { after, .. } | Action::CheckStore { after } => {
-                    let next = match store.read_log(after) {
-                        Some(records) => self.session.on_oplog(records),
-                        None => self.session.on_oplog_missing(),
-                    };
-                    self.run(next, store);
-                }
-                Action::Resync => {
-                    let integration = self
-                        .session
-                        .resynced(&mut self.state, store.version(), store.head, store.cells())
-                        .expect("resync");
-                    self.integrations.push(integration);
-                }
-                Action::Post { message } => self.outbox.push(message),
-                // No tab of these tests closes with changes to hand over.
-                Action::TakeOver { .. } | Action::Claim { .. } => {}
-                Action::Ignore { .. }
-                | Action::PeerJoined { .. }
-                | Action::PeerLeft { .. }
-                | Action::SavedElsewhere { .. } => {}
-            }
-        }
     }
 }
