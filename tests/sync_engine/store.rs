@@ -49,13 +49,8 @@ impl Future for Held<'_> {
 }
 
 impl Store {
-    /// A diagram at version 1, stored as a build without hashes left it: its hash chain
+    /// Diagram `id` at version 1, stored as a build without hashes left it: its hash chain
     /// starts there.
-    pub fn new(cells: Vec<Value>) -> Self {
-        Self::with_id(DIAGRAM, cells)
-    }
-
-    /// The same for the diagram `id`.
     pub fn with_id(id: &str, cells: Vec<Value>) -> Self {
         let memory = MemoryStore::new(|| 0.0);
         let count = cells.len();

@@ -96,7 +96,7 @@ async fn garbage_on_the_channel_is_counted_not_applied() {
             .expect("post garbage");
     }
     let good = json!({ "protocol": PROTOCOL_VERSION, "diagramId": id, "tabId": "W", "version": 2, "type": "commit",
-                       "changes": [{ "type": "update", "id": "n1", "path": "data/y", "after": "good" }] });
+                       "changes": [{ "type": "update", "id": "n1", "path": "data/y", "before": "b", "after": "good" }] });
     store
         .commit(
             1,
