@@ -5,4 +5,5 @@ pub mod broadcast;
 pub mod clock;
 pub mod indexed_db;
 pub mod leader;
+pub mod page;
 pub mod scheduler;

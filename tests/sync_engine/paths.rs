@@ -30,6 +30,13 @@ fn quota() -> StoreError {
     }
 }
 
+/// The store's answer to a commit that does not fit the stored cells.
+fn out_of_step() -> StoreError {
+    StoreError::OutOfStep {
+        detail: "n9 is not stored".into(),
+    }
+}
+
 /// What a tab's status says about its last commit error.
 fn error_code(tab: &Tab) -> Option<&'static str> {
     tab.engine().status().unwrap().error.map(|error| error.code)
@@ -131,12 +138,7 @@ fn a_failure_that_will_not_pass_is_shown_and_not_retried() {
 fn out_of_step_reloads_keeping_the_pending_changes_and_commits_them() {
     let store = store();
     let a = open("A", &store);
-    store.fail_next(
-        Operation::Commit,
-        StoreError::OutOfStep {
-            detail: "n9 is not stored".into(),
-        },
-    );
+    store.fail_next(Operation::Commit, out_of_step());
     a.edit("n1", "data/x", json!("mine"));
     a.runtime.run();
     assert_eq!(a.problems(ProblemKind::OutOfStep), 1);
@@ -151,12 +153,7 @@ fn out_of_step_reloads_keeping_the_pending_changes_and_commits_them() {
 fn a_reload_that_fails_during_a_rebase_is_a_failed_commit_retried_later() {
     let store = store();
     let a = open("A", &store);
-    store.fail_next(
-        Operation::Commit,
-        StoreError::OutOfStep {
-            detail: "drift".into(),
-        },
-    );
+    store.fail_next(Operation::Commit, out_of_step());
     store.fail_next(Operation::Load, quota());
     a.edit("n1", "data/x", json!("mine"));
     a.runtime.run();

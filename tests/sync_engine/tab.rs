@@ -57,17 +57,7 @@ impl Tab {
         policy: ConflictPolicy,
         config: HistoryConfig,
     ) -> Self {
-        Self::open_on(id, store, policy, config, Runtime::new())
-    }
-
-    /// A tab whose tasks and time are `runtime`'s (shared by tabs that run together).
-    pub fn open_on(
-        id: &str,
-        store: &Rc<Store>,
-        policy: ConflictPolicy,
-        config: HistoryConfig,
-        runtime: Rc<Runtime>,
-    ) -> Self {
+        let runtime = Runtime::new();
         let mut state = DiagramState::with_settings(|| 0.0, Default::default(), config);
         let loaded = store.load();
         state.load(loaded.cells, loaded.version).unwrap();

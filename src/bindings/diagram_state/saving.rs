@@ -19,6 +19,7 @@ use crate::core::autosave::{
 use crate::core::history::{OperationKind, Origin};
 use crate::core::model::{Change, Diagram};
 use crate::platform::autosave_driver::AutoSaveDriver;
+use crate::platform::page::page_lifecycle;
 
 /// The running auto-save: the driver and the page listeners that flush it.
 pub(super) struct AutoSave {
@@ -177,31 +178,20 @@ impl Inner {
 /// Flushes on `pagehide` and when the page becomes hidden: the last chance to save before
 /// the tab closes (the changes are in the local store already either way).
 fn flush_on_page_hide(driver: &Rc<AutoSaveDriver>) -> Vec<EventListener> {
-    let Some(window) = web_sys::window() else {
-        return Vec::new();
-    };
-    let mut listeners = Vec::new();
-    let weak = Rc::downgrade(driver);
-    listeners.push(EventListener::new(&window, "pagehide", move |_| {
-        if let Some(driver) = weak.upgrade() {
-            driver.flush();
-        }
-    }));
-    if let Some(document) = window.document() {
-        let weak = Rc::downgrade(driver);
-        let watched = document.clone();
-        listeners.push(EventListener::new(
-            &document,
-            "visibilitychange",
-            move |_| {
-                let hidden = watched.visibility_state() == web_sys::VisibilityState::Hidden;
-                if let Some(driver) = weak.upgrade().filter(|_| hidden) {
-                    driver.flush();
-                }
-            },
-        ));
-    }
-    listeners
+    let leaving = Rc::downgrade(driver);
+    let hiding = Rc::downgrade(driver);
+    page_lifecycle(
+        move || {
+            if let Some(driver) = leaving.upgrade() {
+                driver.flush();
+            }
+        },
+        move |visible| {
+            if let Some(driver) = hiding.upgrade().filter(|_| !visible) {
+                driver.flush();
+            }
+        },
+    )
 }
 
 #[wasm_bindgen(js_class = DiagramState)]

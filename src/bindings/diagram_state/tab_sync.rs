@@ -17,6 +17,7 @@ use crate::platform::broadcast::{BroadcastTransport, Incoming};
 use crate::platform::clock::BrowserClock;
 use crate::platform::indexed_db::LocalStore;
 use crate::platform::leader::LeaderElection;
+use crate::platform::page::page_lifecycle;
 use crate::platform::scheduler::BrowserScheduler;
 
 /// The engine's driver of one open diagram, with what keeps its ports running.
@@ -152,31 +153,20 @@ impl Link {
 
 /// Hands over on `pagehide`; says hello again when the page becomes visible.
 fn page_listeners(driver: &Rc<Driver<LocalStore>>) -> Vec<EventListener> {
-    let Some(window) = web_sys::window() else {
-        return Vec::new();
-    };
-    let mut listeners = Vec::new();
-    let weak = Rc::downgrade(driver);
-    listeners.push(EventListener::new(&window, "pagehide", move |_| {
-        if let Some(driver) = weak.upgrade() {
-            driver.leave();
-        }
-    }));
-    if let Some(document) = window.document() {
-        let weak = Rc::downgrade(driver);
-        let watched = document.clone();
-        listeners.push(EventListener::new(
-            &document,
-            "visibilitychange",
-            move |_| {
-                let visible = watched.visibility_state() == web_sys::VisibilityState::Visible;
-                if let Some(driver) = weak.upgrade().filter(|_| visible) {
-                    driver.hello();
-                }
-            },
-        ));
-    }
-    listeners
+    let leaving = Rc::downgrade(driver);
+    let showing = Rc::downgrade(driver);
+    page_lifecycle(
+        move || {
+            if let Some(driver) = leaving.upgrade() {
+                driver.leave();
+            }
+        },
+        move |visible| {
+            if let Some(driver) = showing.upgrade().filter(|_| visible) {
+                driver.hello();
+            }
+        },
+    )
 }
 
 impl Inner {
