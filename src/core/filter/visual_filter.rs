@@ -125,10 +125,19 @@ impl VisualFilter {
     }
 
     /// The first rule covering `path`, or `None` when the path is semantic. Allocates
+    /// nothing (see [`VisualFilter::classify_position`]).
+    pub fn classify_path(&self, path: &str) -> Option<&VisualRule> {
+        self.classify_position(path)
+            .and_then(|position| self.rules.get(position))
+    }
+
+    /// The position in [`VisualFilter::rules`] of the first rule covering `path`, or `None`
+    /// when the path is semantic: the compact verdict of bulk classification. Allocates
     /// nothing: the path is split once into segments on the stack (paths deeper than
     /// [`INLINE_SEGMENTS`] are matched straight from the string, still without allocating),
-    /// then matched against each rule's compiled tokens.
-    pub fn classify_path(&self, path: &str) -> Option<&VisualRule> {
+    /// then matched against the compiled tokens of the rules that can match its first
+    /// segment.
+    pub fn classify_position(&self, path: &str) -> Option<usize> {
         let mut segments = [""; INLINE_SEGMENTS];
         let mut count = 0;
         let mut start = 0;
@@ -147,7 +156,7 @@ impl VisualFilter {
         self.classify_segments(segments[..count].iter().copied())
     }
 
-    fn classify_segments<'a, I>(&self, segments: I) -> Option<&VisualRule>
+    fn classify_segments<'a, I>(&self, segments: I) -> Option<usize>
     where
         I: Iterator<Item = &'a str> + Clone,
     {
@@ -155,8 +164,12 @@ impl VisualFilter {
         self.index
             .candidates(first)
             .iter()
-            .filter_map(|position| self.rules.get(*position))
-            .find(|rule| rule.pattern().matches_segments(segments.clone()))
+            .copied()
+            .find(|position| {
+                self.rules
+                    .get(*position)
+                    .is_some_and(|rule| rule.pattern().matches_segments(segments.clone()))
+            })
     }
 
     /// Whether an update of `path` from `before` to `after` is visual-only, and why.
@@ -183,7 +196,10 @@ mod tests {
     fn rules_can_be_added_and_removed_at_runtime() {
         let mut filter = VisualFilter::empty();
         assert!(filter.classify_path("data/hover").is_none());
+        filter.add_rule("other", "data/other").unwrap();
         filter.add_rule("hover", "data/hover").unwrap();
+        assert_eq!(filter.classify_position("data/hover/x"), Some(1));
+        assert_eq!(filter.classify_position("data/none"), None);
         assert_eq!(
             filter.classify_path("data/hover").map(VisualRule::id),
             Some("hover")
@@ -193,7 +209,7 @@ mod tests {
             Err(FilterError::DuplicateRule("hover".into()))
         );
         assert!(filter.add_rule("bad", "a/b*").is_err());
-        assert_eq!(filter.rules().len(), 1);
+        assert_eq!(filter.rules().len(), 2);
         assert_eq!(filter.remove_rule("hover").unwrap().id(), "hover");
         assert!(filter.classify_path("data/hover").is_none());
         assert_eq!(
