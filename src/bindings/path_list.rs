@@ -13,6 +13,7 @@ use wasm_bindgen::JsValue;
 
 use super::convert::{from_js, is_array, required_string};
 use super::error::invalid_argument;
+use crate::core::filter::VisualFilter;
 
 #[wasm_bindgen(inline_js = r#"
 export function joinPaths(paths) {
@@ -58,12 +59,15 @@ impl PathList {
         required_string(&joined, name).map(Self::Joined)
     }
 
-    /// Calls `visit` with each path, in order.
-    pub(crate) fn for_each(&self, mut visit: impl FnMut(&str)) {
+    /// Classifies each path with `filter`, in order: `visit` gets each one's
+    /// [`VisualFilter::classify_position`].
+    pub(crate) fn classify(&self, filter: &VisualFilter, mut visit: impl FnMut(Option<usize>)) {
         match self {
             Self::Joined(text) if text.is_empty() => {}
-            Self::Joined(text) => text.split('\n').for_each(visit),
-            Self::Each(paths) => paths.iter().for_each(|path| visit(path)),
+            Self::Joined(text) => filter.classify_lines(text, visit),
+            Self::Each(paths) => paths
+                .iter()
+                .for_each(|path| visit(filter.classify_position(path))),
         }
     }
 }

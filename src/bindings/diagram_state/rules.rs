@@ -130,10 +130,8 @@ impl DiagramStateJs {
             ));
         }
         let mut codes = Vec::new();
-        paths.for_each(|path| {
-            let code = filter
-                .classify_position(path)
-                .map_or(0, |position| position + 1);
+        paths.classify(filter, |position| {
+            let code = position.map_or(0, |position| position + 1);
             // Fits: the rule count was checked above.
             codes.push(u16::try_from(code).unwrap_or(u16::MAX));
         });
@@ -156,8 +154,8 @@ impl DiagramStateJs {
         let session = self.inner.session()?;
         let filter = session.core.filter();
         let mut visual = 0u32;
-        paths.for_each(|path| {
-            if filter.classify_position(path).is_some() {
+        paths.classify(filter, |position| {
+            if position.is_some() {
                 visual = visual.saturating_add(1);
             }
         });
