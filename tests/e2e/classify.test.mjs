@@ -4,19 +4,15 @@
 // `classifyPaths`, follows rule changes, and refuses bad input with a typed error.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { openTestPages } from './harness.mjs';
+import { openTestPage } from './harness.mjs';
 
+// The boundary page has the package loaded and initialised; these tests bring their own state.
 let browser;
 let page;
 before(async () => {
-  browser = await openTestPages();
-  page = await browser.context.newPage();
-  await page.goto(new URL('/tests/e2e/pages/boundary.html', browser.url).href);
-  await page.waitForFunction(() => window.ready === true, null, { timeout: 15000 });
+  ({ browser, page } = await openTestPage('/tests/e2e/pages/boundary.html'));
 });
-after(async () => {
-  await browser?.close();
-});
+after(() => browser?.close());
 
 /** Runs `body(state)` in the page on a fresh state with the default rules. */
 const withState = (body, arg) => page.evaluate(async ([source, value]) => {

@@ -35,20 +35,14 @@ enum StoredChanges {
 impl CompactEntry {
     /// Packs `entry`, interning its pairs in `keys`.
     pub(super) fn pack(entry: HistoryEntry, keys: &mut PathKeys) -> Self {
-        let HistoryEntry {
-            kind,
-            origin,
-            timestamp,
-            changes,
-        } = entry;
-        let changes = match pack_updates(&changes, keys) {
+        let changes = match pack_updates(&entry.changes, keys) {
             Some(bytes) => StoredChanges::Updates(bytes),
-            None => StoredChanges::Plain(changes.into_boxed_slice()),
+            None => StoredChanges::Plain(entry.changes.into_boxed_slice()),
         };
         Self {
-            timestamp,
-            kind,
-            origin,
+            timestamp: entry.timestamp,
+            kind: entry.kind,
+            origin: entry.origin,
             changes,
         }
     }
