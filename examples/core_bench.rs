@@ -219,9 +219,14 @@ fn delete_batch() -> (Duration, Duration) {
     (median(record), median(undo))
 }
 
-/// Live heap bytes the history grows by per recorded entry (see the module doc).
+/// Live heap bytes the history grows by per recorded entry (see the module doc), over
+/// 1,000 entries each on another node.
 fn bytes_per_entry(make_event: impl Fn(usize) -> CellEvent) -> f64 {
-    let entries = 1_000;
+    bytes_per_entry_of(1_000, make_event)
+}
+
+/// Live heap bytes the history grows by per recorded entry, over `entries` entries.
+fn bytes_per_entry_of(entries: usize, make_event: impl Fn(usize) -> CellEvent) -> f64 {
     let mut state = state_with_nodes(entries);
     let grown = retained_bytes(|| {
         for i in 0..entries {
@@ -245,12 +250,30 @@ fn rename_event(index: usize) -> CellEvent {
     }
 }
 
+/// The browser benchmark's label edit: edit `index` sets node `index % NODES`'s label to
+/// `Label <index>` (its previous label is the one edit `index - NODES` set).
+fn label_event(index: usize) -> CellEvent {
+    let node_index = index % NODES;
+    let label = |edit: usize| json!({ "text": { "text": format!("Label {edit}") } });
+    let previous = match index.checked_sub(NODES) {
+        Some(earlier) => label(earlier),
+        None => json!({ "text": { "text": format!("Process {node_index}") } }),
+    };
+    CellEvent::Changed {
+        id: format!("node-{node_index}"),
+        key: "attrs".into(),
+        previous: Some(previous),
+        current: Some(label(index)),
+    }
+}
+
 fn main() {
     let classifications = classifications_per_second();
     let (record, undo, redo) = single_path_changes();
     let (delete_record, delete_undo) = delete_batch();
     let move_bytes = bytes_per_entry(|i| move_event(i, 0));
     let rename_bytes = bytes_per_entry(rename_event);
+    let label_bytes = bytes_per_entry_of(SINGLE_PATH_CHANGES, label_event);
     let delete_bytes = bytes_per_entry(|i| CellEvent::Removed {
         id: format!("node-{i}"),
     });
@@ -293,6 +316,7 @@ fn main() {
     );
     println!("| history bytes per entry: node move (1 path)     | {move_bytes:>14.0} B | ~ paths, not cell |");
     println!("| history bytes per entry: rename (1 string path) | {rename_bytes:>14.0} B | ~ paths, not cell |");
+    println!("| history bytes per entry: 10k label edits, 1k nodes | {label_bytes:>11.0} B | the browser bench's |");
     println!("| history bytes per entry: node delete            | {delete_bytes:>14.0} B | cell shared   |");
     println!("| (for scale: heap bytes of one node's JSON)      | {cell_bytes:>14.0} B |               |");
 }

@@ -434,7 +434,7 @@ impl Run {
     /// No update in history has a visual path, or a value whose differences are all visual.
     fn assert_no_visual_path_in_history(&self) -> Result<(), TestCaseError> {
         let history = self.state.history();
-        let entries: Vec<&HistoryEntry> = history
+        let entries: Vec<HistoryEntry> = history
             .undo_entries()
             .chain(history.redo_entries())
             .collect();

@@ -1,7 +1,12 @@
-// The classify suite's page: diagram-state's batched `classifyPaths` / `countVisualPaths`
-// against the plain JS rules of js-rules.js on the same path mix. `setup` first checks that
-// both use the same rules and agree on every path's verdict, and throws if not. Each
-// `time(method)` classifies the whole mix once and returns the duration in ms.
+// The classify suite's page: diagram-state's bulk classification against the plain JS rules
+// of js-rules.js on the same path mix, each producing the same compact form: one number per
+// path (0 semantic, i + 1 visual by rule i) from `classifyPathsCompact`, and a count of the
+// visual paths from `countVisualPaths`. diagram-state is given the paths as the array the
+// editor holds (`diagram-state`) and, in extra rows, as one newline-joined string
+// (`diagram-state-joined`, the string built outside the clock). `setup` first checks that
+// both use the same rules and agree on every path's verdict (compact codes, and the
+// readable `classifyPaths` objects), and throws if not. Each `time(method)` classifies the
+// whole mix once and returns the duration in ms.
 import init, { DiagramState } from '/pkg/diagram_state.js';
 import { makePaths } from './data.js';
 import * as js from './js-rules.js';
@@ -9,11 +14,14 @@ import * as js from './js-rules.js';
 await init();
 let state;
 let paths;
+let joined;
 
 const METHODS = {
-  'diagram-state/verdicts': () => state.classifyPaths(paths),
+  'diagram-state/verdicts': () => state.classifyPathsCompact(paths),
   'diagram-state/count': () => state.countVisualPaths(paths),
-  'js-rules/verdicts': () => js.classifyPaths(paths),
+  'diagram-state-joined/verdicts': () => state.classifyPathsCompact(joined),
+  'diagram-state-joined/count': () => state.countVisualPaths(joined),
+  'js-rules/verdicts': () => js.classifyPathsCompact(paths),
   'js-rules/count': () => js.countVisualPaths(paths),
 };
 
@@ -25,19 +33,29 @@ function sameRules() {
 }
 
 function sameVerdicts() {
-  const ours = state.classifyPaths(paths);
-  const theirs = js.classifyPaths(paths);
+  const objects = state.classifyPaths(paths);
+  const jsObjects = js.classifyPaths(paths);
+  const compact = [state.classifyPathsCompact(paths), state.classifyPathsCompact(joined)];
+  const jsCompact = js.classifyPathsCompact(paths);
   const differ = [];
   for (let i = 0; i < paths.length && differ.length < 5; i += 1) {
-    const [a, b] = [ours[i], theirs[i]];
+    const [a, b] = [objects[i], jsObjects[i]];
     if (a.path !== b.path || a.significance !== b.significance || a.ruleId !== b.ruleId || a.pattern !== b.pattern) {
       differ.push(`${paths[i]}: diagram-state ${JSON.stringify(a)} vs js ${JSON.stringify(b)}`);
     }
+    const codes = compact.map((list) => list[i]);
+    const rule = codes[0] === 0 ? undefined : js.DEFAULT_RULES[codes[0] - 1]?.[0];
+    if (codes.some((code) => code !== jsCompact[i]) || rule !== b.ruleId) {
+      differ.push(`${paths[i]}: diagram-state codes ${codes} vs js ${jsCompact[i]} (${b.ruleId})`);
+    }
   }
-  if (ours.length !== theirs.length || differ.length) throw new Error(`verdicts disagree: ${differ.join('; ')}`);
-  const [count, jsCount] = [state.countVisualPaths(paths), js.countVisualPaths(paths)];
-  if (count !== jsCount) throw new Error(`visual counts disagree: ${count} vs ${jsCount}`);
-  return { visual: count, semantic: paths.length - count };
+  const lengths = [objects, jsObjects, ...compact, jsCompact].map((list) => list.length);
+  if (lengths.some((length) => length !== paths.length) || differ.length) {
+    throw new Error(`verdicts disagree: lengths ${lengths}; ${differ.join('; ')}`);
+  }
+  const counts = [state.countVisualPaths(paths), state.countVisualPaths(joined), js.countVisualPaths(paths)];
+  if (counts.some((count) => count !== counts[2])) throw new Error(`visual counts disagree: ${counts}`);
+  return { visual: counts[2], semantic: paths.length - counts[2] };
 }
 
 window.bench = {
@@ -45,6 +63,7 @@ window.bench = {
   async setup({ count }) {
     state = await DiagramState.open({ diagramId: 'bench-classify' });
     paths = makePaths({ count });
+    joined = paths.join('\n');
     sameRules();
     const counts = sameVerdicts();
     for (let i = 0; i < 3; i += 1) for (const method of Object.values(METHODS)) method();

@@ -48,6 +48,23 @@ export function classifyPaths(paths) {
   });
 }
 
+/** The position of the first default rule covering `path`, or -1 when it is semantic. */
+function rulePosition(path) {
+  const segments = path.split('/');
+  for (let i = 0; i < compiled.length; i += 1) if (covers(compiled[i].tokens, 0, segments, 0)) return i;
+  return -1;
+}
+
+/**
+ * One number per path, like `state.classifyPathsCompact`: 0 when semantic, i + 1 when
+ * `DEFAULT_RULES[i]` made it visual.
+ */
+export function classifyPathsCompact(paths) {
+  const codes = new Uint16Array(paths.length);
+  for (let i = 0; i < paths.length; i += 1) codes[i] = rulePosition(paths[i]) + 1;
+  return codes;
+}
+
 /** How many of `paths` are visual-only, like `state.countVisualPaths`. */
 export function countVisualPaths(paths) {
   let visual = 0;

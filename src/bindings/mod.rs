@@ -8,6 +8,7 @@ mod emitter;
 mod error;
 pub mod local_diagrams;
 mod options;
+mod path_list;
 pub mod paths;
 mod types;
 

@@ -39,6 +39,18 @@ export function openTestPages() {
   return launch(ROOT);
 }
 
+/**
+ * {@link openTestPages} with one page open at `path` (e.g. `/tests/e2e/pages/boundary.html`)
+ * once it sets `window.ready`: `{ browser, page }`.
+ */
+export async function openTestPage(path) {
+  const browser = await openTestPages();
+  const page = await browser.context.newPage();
+  await page.goto(new URL(path, browser.url).href);
+  await page.waitForFunction(() => window.ready === true, null, { timeout: 15000 });
+  return { browser, page };
+}
+
 async function launch(root) {
   await mkdir(ARTIFACTS, { recursive: true });
   const server = await startServer({ root, idleMs: 10 * 60 * 1000 });

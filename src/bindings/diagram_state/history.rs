@@ -97,8 +97,14 @@ impl DiagramStateJs {
         let session = self.inner.session()?;
         let history = session.core.history();
         Ok(to_js(&Entries {
-            undo: history.undo_entries().map(EntrySummary::from).collect(),
-            redo: history.redo_entries().map(EntrySummary::from).collect(),
+            undo: history
+                .undo_entries()
+                .map(|entry| EntrySummary::from(&entry))
+                .collect(),
+            redo: history
+                .redo_entries()
+                .map(|entry| EntrySummary::from(&entry))
+                .collect(),
         }))
     }
 

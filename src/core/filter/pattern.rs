@@ -76,6 +76,14 @@ impl PathPattern {
         }
     }
 
+    /// The literal segments of the pattern, in order (a path it covers has each of them).
+    pub(crate) fn literals(&self) -> impl Iterator<Item = &str> {
+        self.tokens.iter().filter_map(|token| match token {
+            Token::Literal(literal) => Some(&**literal),
+            Token::AnySegment | Token::AnyDepth => None,
+        })
+    }
+
     /// Whether `path` (a slash path) or one of its ancestors matches.
     pub fn matches(&self, path: &str) -> bool {
         matches_from(&self.tokens, path.split('/'))
@@ -124,6 +132,8 @@ where
 
 /// String equality that rejects on length and first byte before comparing the rest, which
 /// settles almost every mismatch between short path segments without a `memcmp` call.
+/// Always inlined: the module is built for size, and this is the matcher's inner step.
+#[inline(always)]
 pub(crate) fn same_segment(segment: &str, literal: &str) -> bool {
     segment.len() == literal.len()
         && segment.as_bytes().first() == literal.as_bytes().first()

@@ -5,7 +5,7 @@ use serde_json::Value;
 use super::contents::first_rule_if_all_visual;
 use super::error::FilterError;
 use super::rule::{VisualRule, TMI_EXCLUDED_EVENTS, TMI_RULES};
-use super::rule_index::RuleIndex;
+use super::rule_index::{RuleIndex, SegmentSet};
 
 /// How many segments a path may have to be split on the stack before matching (X6 paths
 /// have fewer than ten).
@@ -125,38 +125,92 @@ impl VisualFilter {
     }
 
     /// The first rule covering `path`, or `None` when the path is semantic. Allocates
+    /// nothing (see [`VisualFilter::classify_position`]).
+    pub fn classify_path(&self, path: &str) -> Option<&VisualRule> {
+        self.classify_position(path)
+            .and_then(|position| self.rules.get(position))
+    }
+
+    /// The position in [`VisualFilter::rules`] of the first rule covering `path`, or `None`
+    /// when the path is semantic: the compact verdict of bulk classification. Allocates
     /// nothing: the path is split once into segments on the stack (paths deeper than
     /// [`INLINE_SEGMENTS`] are matched straight from the string, still without allocating),
-    /// then matched against each rule's compiled tokens.
-    pub fn classify_path(&self, path: &str) -> Option<&VisualRule> {
+    /// then matched against the compiled tokens of the rules that can match its first
+    /// segment.
+    pub fn classify_position(&self, path: &str) -> Option<usize> {
         let mut segments = [""; INLINE_SEGMENTS];
         let mut count = 0;
-        let mut start = 0;
-        for (end, byte) in path.bytes().enumerate().chain([(path.len(), b'/')]) {
-            if byte != b'/' {
-                continue;
-            }
+        let mut set = SegmentSet::default();
+        for segment in path.split('/') {
             let Some(slot) = segments.get_mut(count) else {
                 return self.classify_segments(path.split('/'));
             };
-            // `/` is ASCII, so both ends are character boundaries.
-            *slot = path.get(start..end).unwrap_or_default();
+            *slot = segment;
+            set.add(segment);
             count += 1;
-            start = end + 1;
         }
-        self.classify_segments(segments[..count].iter().copied())
+        self.classify_segments_in(segments[..count].iter().copied(), set)
     }
 
-    fn classify_segments<'a, I>(&self, segments: I) -> Option<&VisualRule>
+    /// Classifies each line of `text` (paths joined with `\n`), in order: `visit` gets
+    /// each line's [`VisualFilter::classify_position`]. The same verdicts as classifying
+    /// `text.split('\n')` one by one (so `""` is one empty path), in one pass over the
+    /// bytes that finds lines and segments together.
+    pub fn classify_lines(&self, text: &str, mut visit: impl FnMut(Option<usize>)) {
+        let bytes = text.as_bytes();
+        let mut segments = [""; INLINE_SEGMENTS];
+        let mut count = 0;
+        let mut set = SegmentSet::default();
+        let mut deep = false;
+        let (mut line_start, mut start) = (0, 0);
+        for at in 0..=bytes.len() {
+            // The end of the text ends the last line.
+            let byte = bytes.get(at).copied().unwrap_or(b'\n');
+            if byte != b'/' && byte != b'\n' {
+                continue;
+            }
+            // `/` and `\n` are ASCII, so both ends are character boundaries.
+            let segment = text.get(start..at).unwrap_or_default();
+            match segments.get_mut(count) {
+                Some(slot) => {
+                    *slot = segment;
+                    set.add(segment);
+                    count += 1;
+                }
+                None => deep = true,
+            }
+            start = at + 1;
+            if byte == b'\n' {
+                visit(if deep {
+                    let line = text.get(line_start..at).unwrap_or_default();
+                    self.classify_segments(line.split('/'))
+                } else {
+                    self.classify_segments_in(segments[..count].iter().copied(), set)
+                });
+                (count, set, deep, line_start) = (0, SegmentSet::default(), false, start);
+            }
+        }
+    }
+
+    fn classify_segments<'a, I>(&self, segments: I) -> Option<usize>
+    where
+        I: Iterator<Item = &'a str> + Clone,
+    {
+        let mut set = SegmentSet::default();
+        segments.clone().for_each(|segment| set.add(segment));
+        self.classify_segments_in(segments, set)
+    }
+
+    fn classify_segments_in<'a, I>(&self, segments: I, set: SegmentSet) -> Option<usize>
     where
         I: Iterator<Item = &'a str> + Clone,
     {
         let first = segments.clone().next().unwrap_or_default();
-        self.index
-            .candidates(first)
-            .iter()
-            .filter_map(|position| self.rules.get(*position))
-            .find(|rule| rule.pattern().matches_segments(segments.clone()))
+        self.index.candidates(first, set).find(|position| {
+            self.rules
+                .get(*position)
+                .is_some_and(|rule| rule.pattern().matches_segments(segments.clone()))
+        })
     }
 
     /// Whether an update of `path` from `before` to `after` is visual-only, and why.
@@ -183,7 +237,10 @@ mod tests {
     fn rules_can_be_added_and_removed_at_runtime() {
         let mut filter = VisualFilter::empty();
         assert!(filter.classify_path("data/hover").is_none());
+        filter.add_rule("other", "data/other").unwrap();
         filter.add_rule("hover", "data/hover").unwrap();
+        assert_eq!(filter.classify_position("data/hover/x"), Some(1));
+        assert_eq!(filter.classify_position("data/none"), None);
         assert_eq!(
             filter.classify_path("data/hover").map(VisualRule::id),
             Some("hover")
@@ -193,13 +250,57 @@ mod tests {
             Err(FilterError::DuplicateRule("hover".into()))
         );
         assert!(filter.add_rule("bad", "a/b*").is_err());
-        assert_eq!(filter.rules().len(), 1);
+        assert_eq!(filter.rules().len(), 2);
         assert_eq!(filter.remove_rule("hover").unwrap().id(), "hover");
         assert!(filter.classify_path("data/hover").is_none());
         assert_eq!(
             filter.remove_rule("hover"),
             Err(FilterError::UnknownRule("hover".into()))
         );
+    }
+
+    #[test]
+    fn the_index_and_its_quick_reject_change_no_verdict() {
+        let mut filter = VisualFilter::default();
+        filter.add_rule("deep", "*/a/**/b/*").unwrap();
+        filter.add_rule("any", "**/x").unwrap();
+        let words = [
+            "attrs", "body", "stroke", "filter", "ports", "items", "3", "circle", "a", "b", "x",
+            "tools", "",
+        ];
+        let mut paths: Vec<String> = words.iter().map(|word| (*word).to_owned()).collect();
+        for _ in 0..2 {
+            let longer: Vec<String> = paths
+                .iter()
+                .flat_map(|path| words.iter().map(move |word| format!("{path}/{word}")))
+                .collect();
+            paths.extend(longer);
+        }
+        paths.push("a/b/c/d/e/f/g/h/i/attrs/x".into());
+        paths.push("a/b/c/d/e/f/g/h/i/attrs/y".into());
+        let mut plain = Vec::new();
+        for path in &paths {
+            let first = filter
+                .rules()
+                .iter()
+                .position(|rule| rule.pattern().matches(path));
+            assert_eq!(filter.classify_position(path), first, "{path}");
+            plain.push(first);
+        }
+        let mut lines = Vec::new();
+        filter.classify_lines(&paths.join("\n"), |verdict| lines.push(verdict));
+        assert_eq!(lines, plain);
+    }
+
+    #[test]
+    fn lines_are_split_like_split_would() {
+        let filter = VisualFilter::default();
+        let mut verdicts = Vec::new();
+        filter.classify_lines("", |verdict| verdicts.push(verdict));
+        filter.classify_lines("tools\n\nattrs/body/stroke\n", |verdict| {
+            verdicts.push(verdict)
+        });
+        assert_eq!(verdicts, [None, Some(0), None, Some(2), None]);
     }
 
     #[test]

@@ -4,12 +4,15 @@
 //! [`History`] only keeps the entries; [`DiagramState`](crate::core::state::DiagramState)
 //! applies undo and redo to the diagram, so it can check what changed in between.
 
+mod compact;
 mod config;
 mod entry;
 mod error;
 mod kind;
+mod leaf_bytes;
 mod merge;
 mod origin;
+mod path_keys;
 mod recording;
 mod snapshot;
 mod squash;

@@ -2,12 +2,14 @@
 
 use std::collections::VecDeque;
 
+use super::compact::CompactEntry;
 use super::config::HistoryConfig;
 use super::entry::HistoryEntry;
 use super::error::HistoryError;
 use super::kind::{infer_kind, OperationKind};
 use super::merge::merge_into;
 use super::origin::Origin;
+use super::path_keys::PathKeys;
 use super::recording::{NotRecordedReason, Recording};
 use super::snapshot::HistoryState;
 use super::squash::{drop_transient_cells, fold_repeated_updates};
@@ -19,11 +21,15 @@ pub type CellKindLookup<'a> = &'a dyn Fn(&str) -> Option<CellKind>;
 
 /// The undo/redo history of one diagram. It stores entries; applying undo and redo to the
 /// diagram is [`DiagramState`](crate::core::state::DiagramState)'s job.
+///
+/// Entries are kept packed (see `compact.rs`): each update names its `(cell id, path)`
+/// pair by a number from `keys` and holds its two leaf values as bytes.
 #[derive(Debug, Clone, Default)]
 pub struct History {
     config: HistoryConfig,
-    undo: VecDeque<HistoryEntry>,
-    redo: Vec<HistoryEntry>,
+    undo: VecDeque<CompactEntry>,
+    redo: Vec<CompactEntry>,
+    keys: PathKeys,
     batch: OpenBatch,
     last_kind: Option<OperationKind>,
     collaborating: bool,
@@ -163,6 +169,7 @@ impl History {
     pub fn clear(&mut self) {
         self.undo.clear();
         self.redo.clear();
+        self.keys.clear();
         self.batch.changes.clear();
         self.batch.origin = None;
         self.last_kind = None;
@@ -208,37 +215,53 @@ impl History {
         }
     }
 
-    /// The undo entries, oldest first (the last one is undone next).
-    pub fn undo_entries(&self) -> impl Iterator<Item = &HistoryEntry> {
-        self.undo.iter()
+    /// The undo entries, oldest first (the last one is undone next), each unpacked into a
+    /// copy.
+    pub fn undo_entries(&self) -> impl Iterator<Item = HistoryEntry> + '_ {
+        self.undo.iter().map(|entry| entry.unpack(&self.keys))
     }
 
-    /// The redo entries, farthest first (the last one is redone next).
-    pub fn redo_entries(&self) -> impl Iterator<Item = &HistoryEntry> {
-        self.redo.iter()
+    /// The redo entries, farthest first (the last one is redone next), each unpacked into
+    /// a copy.
+    pub fn redo_entries(&self) -> impl Iterator<Item = HistoryEntry> + '_ {
+        self.redo.iter().map(|entry| entry.unpack(&self.keys))
     }
 
     /// Takes the entry to undo next.
     pub(crate) fn take_undo(&mut self) -> Option<HistoryEntry> {
         self.mergeable = false;
-        self.undo.pop_back()
+        let entry = self.undo.pop_back()?.unpack(&self.keys);
+        self.forget_keys_if_empty();
+        Some(entry)
     }
 
     /// Takes the entry to redo next.
     pub(crate) fn take_redo(&mut self) -> Option<HistoryEntry> {
         self.mergeable = false;
-        self.redo.pop()
+        let entry = self.redo.pop()?.unpack(&self.keys);
+        self.forget_keys_if_empty();
+        Some(entry)
     }
 
     /// Puts an undone entry (its changes as now applicable forward) on the redo stack.
     pub(crate) fn push_undone(&mut self, entry: HistoryEntry) {
+        let entry = CompactEntry::pack(entry, &mut self.keys);
         self.redo.push(entry);
     }
 
     /// Puts a redone entry back on the undo stack, without touching the redo stack.
     pub(crate) fn push_redone(&mut self, entry: HistoryEntry) {
+        let entry = CompactEntry::pack(entry, &mut self.keys);
         self.undo.push_back(entry);
         self.trim();
+    }
+
+    /// With no entry left, no pair is referred to: the interned pairs go (so cells edited
+    /// long ago do not stay in memory). An entry just taken is unpacked already.
+    fn forget_keys_if_empty(&mut self) {
+        if self.undo.is_empty() && self.redo.is_empty() {
+            self.keys.clear();
+        }
     }
 
     /// Notes the kind of an entry just undone or redone.
@@ -255,28 +278,41 @@ impl History {
     /// Only `before` (of an update) or the cell (of an add or remove) changes. Returns
     /// whether a change was found.
     pub(crate) fn rebase_change(&mut self, old: &Change, new: &Change) -> bool {
-        let mut recorded: Vec<&mut Change> = self
+        // The local undo entries, newest first, unpacked so their changes can be searched
+        // and edited in place; the one edited is packed again.
+        let mut entries: Vec<(usize, HistoryEntry)> = self
+            .undo
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(_, entry)| entry.origin() == Origin::Local)
+            .map(|(index, entry)| (index, entry.unpack(&self.keys)))
+            .collect();
+        let mut recorded: Vec<(Option<usize>, &mut Change)> = self
             .batch
             .changes
             .iter_mut()
             .rev()
-            .chain(
-                self.undo
+            .map(|change| (None, change))
+            .chain(entries.iter_mut().flat_map(|(index, entry)| {
+                let index = *index;
+                entry
+                    .changes
                     .iter_mut()
                     .rev()
-                    .filter(|entry| entry.origin == Origin::Local)
-                    .flat_map(|entry| entry.changes.iter_mut().rev()),
-            )
+                    .map(move |change| (Some(index), change))
+            }))
             .collect();
-        let found = match recorded.iter().position(|change| **change == *old) {
+        let found = match recorded.iter().position(|(_, change)| **change == *old) {
             Some(index) => Some(index),
             None => recorded
                 .iter()
-                .position(|change| same_update_start(change, old)),
+                .position(|(_, change)| same_update_start(change, old)),
         };
-        let Some(slot) = found.and_then(|index| recorded.get_mut(index)) else {
+        let Some((entry_index, slot)) = found.and_then(|index| recorded.get_mut(index)) else {
             return false;
         };
+        let entry_index = *entry_index;
         match (&mut **slot, new) {
             (
                 Change::Update { before, .. },
@@ -292,23 +328,38 @@ impl History {
             }
             _ => return false,
         }
+        drop(recorded);
+        if let Some(index) = entry_index {
+            let edited = entries
+                .into_iter()
+                .find_map(|(at, entry)| (at == index).then_some(entry));
+            if let (Some(edited), Some(slot)) = (edited, self.undo.get_mut(index)) {
+                *slot = CompactEntry::pack(edited, &mut self.keys);
+            }
+        }
         true
     }
 
     /// Merges `changes` into the latest entry when merging is on and they continue it.
     fn merge(&mut self, changes: &[Change], origin: Origin, now: Millis) -> Option<OperationKind> {
         let interval = self.config.merge_interval.filter(|_| self.mergeable)?;
-        let latest = self.undo.back_mut()?;
-        if !merge_into(latest, changes, origin, now, interval) {
+        let mut latest = self.undo.back()?.unpack(&self.keys);
+        if !merge_into(&mut latest, changes, origin, now, interval) {
             return None;
         }
-        self.last_kind = Some(latest.kind);
-        Some(latest.kind)
+        let kind = latest.kind;
+        let packed = CompactEntry::pack(latest, &mut self.keys);
+        if let Some(slot) = self.undo.back_mut() {
+            *slot = packed;
+        }
+        self.last_kind = Some(kind);
+        Some(kind)
     }
 
     fn push_new(&mut self, entry: HistoryEntry) {
         self.redo.clear();
         self.last_kind = Some(entry.kind);
+        let entry = CompactEntry::pack(entry, &mut self.keys);
         self.undo.push_back(entry);
         self.trim();
     }
@@ -369,10 +420,7 @@ mod tests {
         for step in 0..3 {
             history.record(&x(step, step + 1), Origin::Local, 0.0, &nodes);
         }
-        let kept: Vec<_> = history
-            .undo_entries()
-            .map(|entry| entry.changes.clone())
-            .collect();
+        let kept: Vec<_> = history.undo_entries().map(|entry| entry.changes).collect();
         assert_eq!(kept, [x(1, 2), x(2, 3)]);
         history.set_config(HistoryConfig {
             max_entries: 1,
