@@ -83,9 +83,17 @@ function storeOf(state: DiagramState): Store {
   if (store) return store;
   const listeners = new Set<() => void>();
   let off: Array<() => void> = [];
+  // One edit sends several events (change, history, save, sync): they are coalesced into
+  // one snapshot and one notification, after the call that sent them returns.
+  let scheduled = false;
   const refresh = () => {
-    created.snapshot = read(state);
-    for (const notify of listeners) notify();
+    if (scheduled) return;
+    scheduled = true;
+    queueMicrotask(() => {
+      scheduled = false;
+      created.snapshot = read(state);
+      for (const notify of listeners) notify();
+    });
   };
   const live = () => (state.disposed ? null : state);
   const created: Store = {
@@ -126,8 +134,8 @@ const NO_ACTIONS: Pick<DiagramStateView, Actions> = {
  * Subscribes a component to `state` (a `DiagramState`, or `null`/`undefined` while it is
  * still opening) with `useSyncExternalStore`: it re-renders on history, change, save,
  * sync and conflict events, and shows `ready: false` once the state is disposed. The
- * snapshot is taken once per notification and shared by every component using the same
- * state; the action functions are the same on every render. Errors thrown by the actions
+ * events of one call (an edit sends up to four) are coalesced: one snapshot, taken in a
+ * microtask after the call, shared by every component using the same state; the action functions are the same on every render. Errors thrown by the actions
  * (for example `BATCH_OPEN` from `undo` in the middle of a drag) propagate to the caller.
  */
 export function useDiagramState(state: DiagramState | null | undefined): DiagramStateView {

@@ -41,20 +41,27 @@ export type SignificanceOption = { significance?: 'semantic' | 'visual' };
 /** X6 event payloads, as far as the adapter reads them. */
 interface CellArgs { cell: X6Cell; options?: SignificanceOption }
 interface ChangeArgs extends CellArgs { key: string; previous?: unknown; current?: unknown }
+/** The options X6 sets for `cell.attr()` and `setPropByPath`. */
+interface PathOptions { propertyPath?: unknown }
 
 /**
  * Binds `graph` to `state` and returns a function that unbinds them.
  *
- * - `cell:added`, `cell:removed`, `cell:change:*` go to `state.handleEvent` (visual-only
- *   paths such as selection highlights and port visibility are filtered there);
+ * - `cell:added`, `cell:removed` and `cell:change:*` go to `state.handleEvent`, except a
+ *   change whose leaf X6 names in `options.propertyPath` (`cell.attr()`,
+ *   `setPropByPath`), which goes to `state.handleProperty` with that leaf alone;
+ *   visual-only paths such as selection highlights and port visibility are filtered there;
  * - `batch:start`/`batch:stop` become `state.beginBatch()`/`state.endBatch()`, so one drag
  *   of several nodes is one undo entry;
  * - `graph.fromJSON()` / `graph.resetCells()` after binding (X6 raises no cell events for
  *   them) are recorded as one edit: the difference between the state and the new cells,
  *   one undo entry, saved and synced like any other;
  * - every change set the state applies that did not come from this graph (undo, redo,
- *   another tab, `applyChanges`, a refresh, a kept-mine conflict) is applied to the graph
- *   inside one `batchUpdate`, and the events this raises are not forwarded back.
+ *   another tab, `applyChanges`, a refresh, a kept-mine conflict) is applied to the
+ *   graph, each touched property of a cell set once, inside one `batchUpdate` when it
+ *   touches more than one leaf; the events this raises are not forwarded back. Events
+ *   given to `state.handleEvent`/`handleProperty` directly are taken to be in the graph
+ *   already.
  *
  * Throws a `DiagramStateError` with code `INVALID_ARGUMENT` when `graph` is not an X6
  * Graph, `state` not a `DiagramState` or an option is unknown or mistyped, and `DISPOSED`
@@ -80,6 +87,25 @@ export function bindGraph(graph: Graph, state: DiagramState, options?: BindGraph
     try {
       state.handleEvent(event, eventOptions);
     } catch (error) {
+      onError(error, event);
+    } finally {
+      forwarding = false;
+    }
+  };
+
+  // A property change goes to `handleProperty`: the changed leaf when X6 names it
+  // (`options.propertyPath`, set by `cell.attr()` and `setPropByPath`), the whole key
+  // otherwise; the state diffs it against its own copy, so X6's `previous` is not needed.
+  const reportProperty = (id: string, path: string, value: unknown, x6Options?: SignificanceOption) => {
+    if (applying) return;
+    const significance = x6Options?.significance;
+    forwarding = true;
+    try {
+      state.handleProperty(id, path, value,
+        significance === 'semantic' || significance === 'visual' ? significance : undefined);
+    } catch (error) {
+      const event: CellEvent = { type: 'changed', id, key: path };
+      if (value !== undefined) event.current = value;
       onError(error, event);
     } finally {
       forwarding = false;
@@ -131,9 +157,26 @@ export function bindGraph(graph: Graph, state: DiagramState, options?: BindGraph
     }
     return last && previous === last.previous && previous !== last.current ? last.current : previous;
   };
+  // X6 sets `options.propertyPath` on the options object it was given, which an editor
+  // may pass again to a later call that sets a whole key: a path is trusted once per
+  // options object, and only when it lies under the event's key.
+  const pathsUsed = new WeakSet<object>();
   const onChanged = ({ cell, key, previous: snapshot, current, options: x6Options }: ChangeArgs) => {
-    const event: CellEvent = { type: 'changed', id: String(cell.id), key };
-    const previous = seen(event.id, key, snapshot, current);
+    if (applying) return;
+    const id = String(cell.id);
+    const path = (x6Options as PathOptions | undefined)?.propertyPath;
+    if (typeof path === 'string' && typeof x6Options === 'object' && x6Options !== null
+        && !pathsUsed.has(x6Options) && (path === key || path.startsWith(`${key}/`))) {
+      pathsUsed.add(x6Options);
+      seen(id, key, snapshot, current); // a later event of this key in the task reads on from here
+      reportProperty(id, path, cell.getPropByPath(path), x6Options);
+      return;
+    }
+    // A whole key (a removal, `setProp`, `setPosition`): X6's before and after, so that
+    // only what this event changed is read, not a value the graph shows for display only
+    // (a label blanked while it is edited, marked visual).
+    const event: CellEvent = { type: 'changed', id, key };
+    const previous = seen(id, key, snapshot, current);
     if (previous !== undefined) event.previous = previous;
     if (current !== undefined) event.current = current;
     forward(event, x6Options);
@@ -173,11 +216,7 @@ export function bindGraph(graph: Graph, state: DiagramState, options?: BindGraph
         }
         const keys = new Set([...Object.keys(before), ...Object.keys(cell)]);
         keys.delete('id');
-        for (const key of keys) {
-          const event: CellEvent = { type: 'changed', id: cell.id, key };
-          if (key in cell) event.current = (cell as Record<string, unknown>)[key];
-          forward(event);
-        }
+        for (const key of keys) reportProperty(cell.id, key, (cell as Record<string, unknown>)[key]);
       }
     } finally {
       onBatchStop();
@@ -187,9 +226,9 @@ export function bindGraph(graph: Graph, state: DiagramState, options?: BindGraph
   const applyToGraph = (changes: Change[]) => {
     applying = true;
     try {
-      graph.batchUpdate('diagram-state', () => {
-        for (const change of changes) applyChange(graph, change);
-      });
+      // One cell's one update needs no batch (an undo of one edit); more are one batch.
+      if (changes.length === 1 && changes[0].type === 'update') applyChanges(graph, changes);
+      else graph.batchUpdate('diagram-state', () => applyChanges(graph, changes));
     } finally {
       applying = false;
     }
@@ -215,9 +254,10 @@ export function bindGraph(graph: Graph, state: DiagramState, options?: BindGraph
   graph.on('model:reseted', onReset);
   // Every change the state makes that did not come from this graph: undo/redo, other
   // tabs, collaborators, a refresh, a kept-mine conflict.
+  // `skipReported`: the changes this adapter reported come from the graph already.
   const offChange = state.on('change', ({ changes }: { changes: Change[] }) => {
     if (!forwarding) applyToGraph(changes);
-  });
+  }, { skipReported: true });
   const offKeyboard = options.keyboard ? bindKeyboard(graph, state) : () => {};
 
   return () => {
@@ -251,7 +291,7 @@ function checkedOptions(graph: unknown, state: unknown, options: unknown): BindG
   if (!has(graph, ['on', 'off', 'fromJSON', 'batchUpdate', 'getCellById'])) {
     throw invalidArgument('`graph` must be an X6 Graph');
   }
-  if (!has(state, ['handleEvent', 'on', 'updateEditorContext', 'cells'])) {
+  if (!has(state, ['handleEvent', 'handleProperty', 'on', 'updateEditorContext', 'cells'])) {
     throw invalidArgument('`state` must be a DiagramState');
   }
   if (options === undefined || options === null) return {};
@@ -267,9 +307,91 @@ function checkedOptions(graph: unknown, state: unknown, options: unknown): BindG
   return given as BindGraphOptions;
 }
 
-/** Applies one change to the graph. A change whose cell is already gone (X6 removes a
- * node's edges with it) or already there is skipped. */
-function applyChange(graph: Graph, change: Change): void {
+/**
+ * Applies changes to the graph in order, setting each touched property of a cell once:
+ * the updates of one cell and key are folded into one new value of that key (copying
+ * only the objects on the changed paths), given to X6 in one `setProp` — what X6's own
+ * History does — instead of one `setPropByPath` (a deep copy of the cell) per leaf. An add
+ * or a remove first writes what is pending. A change whose cell is already gone (X6
+ * removes a node's edges with it) or already there is skipped.
+ */
+function applyChanges(graph: Graph, changes: Change[]): void {
+  if (changes.length === 1 && changes[0].type === 'update') {
+    // One undo of one edit: no folding needed.
+    const change = changes[0];
+    const cell = graph.getCellById(change.id);
+    if (!cell) return;
+    const slash = change.path.indexOf('/');
+    const key = slash < 0 ? change.path : change.path.slice(0, slash);
+    const after = 'after' in change ? change.after : ABSENT;
+    writeProp(cell, key, slash < 0 ? after : withPath(cell.getProp(key), change.path.slice(slash + 1).split('/'), after));
+    return;
+  }
+  const pending = new Map<X6Cell, Map<string, unknown>>();
+  const write = () => {
+    for (const [cell, keys] of pending) for (const [key, value] of keys) writeProp(cell, key, value);
+    pending.clear();
+  };
+  for (const change of changes) {
+    if (change.type !== 'update') {
+      write();
+      applyStructural(graph, change);
+      continue;
+    }
+    const cell = graph.getCellById(change.id);
+    if (!cell) continue;
+    const slash = change.path.indexOf('/');
+    const key = slash < 0 ? change.path : change.path.slice(0, slash);
+    let keys = pending.get(cell);
+    if (!keys) pending.set(cell, (keys = new Map()));
+    const after = 'after' in change ? change.after : ABSENT;
+    if (slash < 0) {
+      keys.set(key, after);
+      continue;
+    }
+    const base = keys.has(key) ? keys.get(key) : cell.getProp(key);
+    keys.set(key, withPath(base === ABSENT ? undefined : base, change.path.slice(slash + 1).split('/'), after));
+  }
+  write();
+}
+
+/** Sets (or, for {@link ABSENT}, removes) one property of a cell. */
+function writeProp(cell: X6Cell, key: string, value: unknown): void {
+  if (value === ABSENT) cell.removeProp(key);
+  // X6 updates its parent/children links only through setPropByPath.
+  else if (key === 'parent' || key === 'children') cell.setPropByPath(key, value as never, { rewrite: true });
+  else cell.setProp(key, value);
+}
+
+/** Marks a deleted value while changes are folded. */
+const ABSENT: unique symbol = Symbol('absent');
+
+/**
+ * `value` with `path` set to `leaf` (deleted for {@link ABSENT}), copying only the objects
+ * and arrays on the path; missing levels become arrays for index segments, objects
+ * otherwise. `value` itself is never modified (it may be X6's own data).
+ */
+function withPath(value: unknown, path: string[], leaf: unknown): unknown {
+  const [segment, ...rest] = path;
+  const isIndex = /^\d+$/.test(segment);
+  let copy: Record<string, unknown> | unknown[];
+  if (Array.isArray(value)) copy = [...value];
+  else if (typeof value === 'object' && value !== null) copy = { ...(value as Record<string, unknown>) };
+  else copy = isIndex ? [] : {};
+  const container = copy as Record<string, unknown>;
+  if (rest.length > 0) {
+    container[segment] = withPath(container[segment], rest, leaf);
+  } else if (leaf === ABSENT) {
+    if (Array.isArray(copy) && isIndex) copy.splice(Number(segment), 1);
+    else delete container[segment];
+  } else {
+    container[segment] = leaf;
+  }
+  return copy;
+}
+
+/** Applies an add or a remove. */
+function applyStructural(graph: Graph, change: Exclude<Change, { type: 'update' }>): void {
   switch (change.type) {
     case 'add': {
       if (graph.getCellById(change.cell.id)) return;
@@ -279,13 +401,6 @@ function applyChange(graph: Graph, change: Change): void {
     }
     case 'remove':
       graph.removeCell(change.cell.id);
-      return;
-    case 'update': {
-      const cell = graph.getCellById(change.id);
-      if (!cell) return;
-      if ('after' in change) cell.setPropByPath(change.path, change.after, { rewrite: true });
-      else cell.removePropByPath(change.path);
-    }
   }
 }
 

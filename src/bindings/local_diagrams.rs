@@ -587,7 +587,7 @@ fn read_document(value: &JsValue) -> Result<Value, JsValue> {
 
 /// Plain objects and arrays (never `Map`s) for JavaScript.
 fn plain<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    Ok(super::convert::to_js(value))
+    Ok(super::convert::document_to_js(value))
 }
 
 /// A large JSON value (a document) as plain objects, through JSON text: one `JSON.parse`

@@ -76,6 +76,9 @@ export type Step =
   | { type: 'applied'; kind: OperationKind; changes: Change[]; skipped: { change: Change; reason: SkipReason }[] }
   | { type: 'serverRequest'; action: 'undo' | 'redo' };
 
+/** What `undo()` and `redo()` return: the type of the step (`lastStep` has the rest). */
+export type StepType = Step['type'];
+
 /** What an undo or redo did (Rust `StepOutcome`). */
 export interface StepOutcome { step: Step; history: HistoryState; version: number }
 

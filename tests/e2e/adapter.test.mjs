@@ -59,6 +59,7 @@ test('selection highlight and port hover never enter the history', async () => {
   const result = await run('visualOnly');
   assert.equal(result.history.canUndo, false);
   assert.equal(result.version, 0, 'no semantic change, no new version');
+  assert.equal(result.stepType, 'empty', 'undo() returns the step type');
   assert.deepEqual(result.undoStep, { type: 'empty' });
   assert.deepEqual(result.afterUndo, result.afterVisual, 'undo does not just drop the highlight');
 });

@@ -28,8 +28,12 @@ fn conflicts_of(tab: &DiagramStateJs) -> (Heard, Listener) {
             heard.borrow_mut().push(json_of(&conflict));
         })
     };
-    tab.on("conflict".into(), listener.as_ref().clone())
-        .expect("listens");
+    tab.on(
+        "conflict".into(),
+        listener.as_ref().clone(),
+        JsValue::UNDEFINED,
+    )
+    .expect("listens");
     (heard, listener)
 }
 
@@ -107,8 +111,12 @@ async fn a_conflict_listener_that_reads_the_conflicts_finds_the_new_one() {
             }
         })
     };
-    b.on("conflict".into(), listener.as_ref().clone())
-        .expect("listens");
+    b.on(
+        "conflict".into(),
+        listener.as_ref().clone(),
+        JsValue::UNDEFINED,
+    )
+    .expect("listens");
     rename(&a, "from A");
     rename(&b, "from B");
     until("B to hear of the conflict", || !seen.borrow().is_empty()).await;

@@ -4,11 +4,13 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use super::DiagramStateJs;
-use crate::bindings::convert::{from_js, from_js_object, to_js, Object};
+use crate::bindings::convert::{
+    from_js, from_js_object, required_string, static_name, to_js, value_from_js, Object,
+};
 use crate::bindings::error::to_js_error;
 use crate::core::autosave::AutoSaveDecision;
 use crate::core::filter::{Reason, Significance};
-use crate::core::history::{OperationKind, Origin, Recording};
+use crate::core::history::{HistoryState, OperationKind, Origin, Recording};
 use crate::core::model::{CellEvent, Change};
 use crate::core::state::{EventOutcome, Step, StepOutcome};
 
@@ -86,31 +88,50 @@ impl DiagramStateJs {
                 .map_err(to_js_error)?;
             (outcome, before)
         };
-        // An event excluded whole (`cell:change:tools`) is no change to the diagram at all:
-        // it does not go through auto-save's decision tree.
-        let excluded = !outcome.decisions.is_empty()
-            && outcome
-                .decisions
-                .iter()
-                .all(|decision| decision.reason == Reason::ExcludedEvent);
-        let autosave = if excluded {
+        let outcome = self.after_event(outcome, before, origin);
+        Ok(to_js(&outcome))
+    }
+
+    /// Reports that cell `id`'s property at `path` became `value` (`undefined`: deleted): the
+    /// fast form of a `changed` event, for editors that know which leaf changed. `path` is a
+    /// slash path starting with the property's key — X6 gives it as `options.propertyPath`
+    /// for `cell.attr('text/text', …)` and `setPropByPath` (`attrs/text/text`) — or a whole
+    /// key (`position`). The state diffs `value` against its own copy, so no `previous` is
+    /// needed. `significance` overrides the visual filter as in `handleEvent`. Returns
+    /// nothing; listen to `decision` for the filter's verdicts. Origin is `local`.
+    ///
+    /// ```js
+    /// graph.on('cell:change:*', ({ cell, options }) => options.propertyPath &&
+    ///   state.handleProperty(cell.id, options.propertyPath, cell.getPropByPath(options.propertyPath)));
+    /// ```
+    #[wasm_bindgen(js_name = handleProperty)]
+    pub fn handle_property(
+        &self,
+        id: JsValue,
+        path: JsValue,
+        value: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "'semantic' | 'visual' | undefined")]
+        significance: JsValue,
+    ) -> Result<(), JsValue> {
+        let id = required_string(&id, "id")?;
+        let path = required_string(&path, "path")?;
+        let value = value_from_js(&value, "value")?;
+        let significance = if significance.is_undefined() || significance.is_null() {
             None
         } else {
-            self.inner
-                .trigger_autosave(&outcome.applied, recorded_kind(&outcome.recording))
+            Some(from_js(&significance, "significance")?)
         };
-        if self.inner.emitter.has_listeners("decision") {
-            let payload = DecisionEvent {
-                outcome: &outcome,
-                autosave,
-            };
-            self.inner.emitter.emit("decision", &payload);
-        }
-        self.inner.after_local_change(&outcome.applied);
-        self.inner
-            .announce_changes(origin_name(origin), &outcome.applied, outcome.version);
-        self.inner.announce_history(before, outcome.history);
-        Ok(to_js(&outcome))
+        let (outcome, before) = {
+            let mut session = self.inner.session()?;
+            let before = session.core.history_state();
+            let outcome = session
+                .core
+                .handle_property(&id, &path, value, Origin::Local, significance)
+                .map_err(to_js_error)?;
+            (outcome, before)
+        };
+        self.after_event(outcome, before, Origin::Local);
+        Ok(())
     }
 
     /// Applies changes computed elsewhere (a collaborator's, a pulled server copy), all or
@@ -180,27 +201,81 @@ impl DiagramStateJs {
         Ok(to_js(&recording))
     }
 
-    /// Undoes the latest entry and returns `{ step, history, version }`. `step` is
-    /// `{ type: 'applied', kind, changes, skipped }` — apply `changes` to X6 without
-    /// recording them (the X6 adapter does) — `{ type: 'empty' }`, or while collaborating
-    /// `{ type: 'serverRequest', action: 'undo' }` for the collaboration server.
+    /// Undoes the latest entry and returns what the step was: `'applied'` (the diagram
+    /// changed; `change` listeners get the changes with origin `history`, and the X6
+    /// adapter applies them to the graph), `'empty'` (nothing to undo) or, while
+    /// collaborating, `'serverRequest'` (send `{ action: 'undo' }` to the collaboration
+    /// server). The whole outcome — the changes, the changes skipped and why, the history
+    /// state and the version — is `lastStep`, built only when read.
     ///
     /// Safe undo: a path another tab or a collaborator changed since is not overwritten;
-    /// it is listed in `skipped` with the value it holds now. Throws `BATCH_OPEN` inside a
-    /// batch.
-    #[wasm_bindgen(unchecked_return_type = "StepOutcome")]
+    /// it is listed in `lastStep.step.skipped` with the value it holds now. Throws
+    /// `BATCH_OPEN` inside a batch.
+    #[wasm_bindgen(unchecked_return_type = "StepType")]
     pub fn undo(&self) -> Result<JsValue, JsValue> {
         self.step(true)
     }
 
-    /// Redoes the latest undone entry; the same result and safety as `undo()`.
-    #[wasm_bindgen(unchecked_return_type = "StepOutcome")]
+    /// Redoes the latest undone entry; the same result (and `lastStep`) and safety as
+    /// `undo()`.
+    #[wasm_bindgen(unchecked_return_type = "StepType")]
     pub fn redo(&self) -> Result<JsValue, JsValue> {
         self.step(false)
+    }
+
+    /// What the latest `undo()` or `redo()` did, `{ step, history, version }` (`step`:
+    /// `{ type: 'applied', kind, changes, skipped }`, `{ type: 'empty' }` or `{ type:
+    /// 'serverRequest', action }`), or `null` before the first one.
+    #[wasm_bindgen(getter, js_name = lastStep, unchecked_return_type = "StepOutcome | null")]
+    pub fn last_step(&self) -> Result<JsValue, JsValue> {
+        self.inner.session()?;
+        Ok(self
+            .last_step
+            .borrow()
+            .as_ref()
+            .map_or(JsValue::NULL, to_js))
     }
 }
 
 impl DiagramStateJs {
+    /// What follows an event the state handled: auto-save's decision, the `decision`
+    /// event, the store, the `change` and `history` events. Returns the outcome.
+    fn after_event(
+        &self,
+        outcome: EventOutcome,
+        before: HistoryState,
+        origin: Origin,
+    ) -> EventOutcome {
+        // An event excluded whole (`cell:change:tools`) is no change to the diagram at all:
+        // it does not go through auto-save's decision tree.
+        let excluded = !outcome.decisions.is_empty()
+            && outcome
+                .decisions
+                .iter()
+                .all(|decision| decision.reason == Reason::ExcludedEvent);
+        let autosave = if excluded {
+            None
+        } else {
+            self.inner
+                .trigger_autosave(&outcome.applied, recorded_kind(&outcome.recording))
+        };
+        if self.inner.emitter.has_listeners("decision") {
+            let payload = DecisionEvent {
+                outcome: &outcome,
+                autosave,
+            };
+            self.inner.emitter.emit("decision", &payload);
+        }
+        self.inner.after_local_change(&outcome.applied);
+        self.inner.announce_reported_changes(
+            origin_name(origin),
+            &outcome.applied,
+            outcome.version,
+        );
+        self.inner.announce_history(before, outcome.history);
+        outcome
+    }
+
     fn step(&self, undo: bool) -> Result<JsValue, JsValue> {
         let (outcome, before): (StepOutcome, _) = {
             let mut session = self.inner.session()?;
@@ -223,6 +298,12 @@ impl DiagramStateJs {
         self.inner
             .announce_changes("history", changes, outcome.version);
         self.inner.announce_history(before, outcome.history);
-        Ok(to_js(&outcome))
+        let step_type = match outcome.step {
+            Step::Applied { .. } => "applied",
+            Step::Empty => "empty",
+            Step::ServerRequest { .. } => "serverRequest",
+        };
+        self.last_step.replace(Some(outcome));
+        Ok(static_name(step_type))
     }
 }

@@ -15,10 +15,9 @@ mod tab_sync;
 use std::cell::{RefCell, RefMut};
 use std::rc::Rc;
 
-use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
-use super::convert::{from_js_object, to_js};
+use super::convert::{document_to_js, from_js_object, to_js};
 use super::emitter::Emitter;
 use super::error::store_error;
 use super::error::{js_error, to_js_error};
@@ -51,6 +50,8 @@ use crate::platform::indexed_db::{IndexedDbStore, LocalStore, OpenOptions as Sto
 #[wasm_bindgen(js_name = DiagramState)]
 pub struct DiagramStateJs {
     inner: Rc<Inner>,
+    /// What the latest undo or redo did, for `lastStep`.
+    last_step: RefCell<Option<crate::core::state::StepOutcome>>,
 }
 
 /// What the class holds, shared with its timers and asynchronous tasks (which hold it
@@ -63,15 +64,6 @@ pub(super) struct Inner {
     autosave: RefCell<Option<saving::AutoSave>>,
     /// The store, the channel and the leader election, for a diagram in local storage.
     link: RefCell<Option<Rc<tab_sync::Link>>>,
-}
-
-/// The payload of a `change` event.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ChangeEvent<'a> {
-    origin: &'a str,
-    changes: &'a [Change],
-    version: u64,
 }
 
 #[wasm_bindgen(js_class = DiagramState)]
@@ -151,16 +143,21 @@ impl DiagramStateJs {
     pub fn cells(&self) -> Result<JsValue, JsValue> {
         let session = self.inner.session()?;
         let cells: Vec<_> = session.core.diagram().cells().map(|cell| &**cell).collect();
-        Ok(to_js(&cells))
+        Ok(document_to_js(&cells))
     }
 
     /// The semantic diagram as `{ version, cells }`.
     #[wasm_bindgen(js_name = toJSON, unchecked_return_type = "DiagramSnapshot")]
     pub fn to_json(&self) -> Result<JsValue, JsValue> {
-        Ok(to_js(self.inner.session()?.core.diagram()))
+        Ok(super::convert::document_to_js(
+            self.inner.session()?.core.diagram(),
+        ))
     }
 
-    /// Listens to an event and returns a function that stops listening:
+    /// Listens to an event and returns a function that stops listening. `options`:
+    /// `{ skipReported: true }` (`change` only) leaves out the changes of `handleEvent` and
+    /// `handleProperty`, which the caller already has (the X6 adapter uses it: its graph
+    /// made them). The events:
     /// - `history`: the history state (`HistoryState`) after every change to it;
     /// - `change`: `{ origin, changes, version }` after every applied change set
     ///   (edits, undo/redo, other tabs) — what is saved and synced;
@@ -184,10 +181,12 @@ impl DiagramStateJs {
         &self,
         #[wasm_bindgen(unchecked_param_type = "DiagramStateEventName")] event: JsValue,
         #[wasm_bindgen(unchecked_param_type = "(payload: any) => void")] listener: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ skipReported?: boolean }")]
+        options: JsValue,
     ) -> Result<JsValue, JsValue> {
         self.inner.session()?;
         let event = super::convert::required_string(&event, "event")?;
-        self.inner.emitter.subscribe(&event, listener)
+        self.inner.emitter.subscribe(&event, listener, &options)
     }
 
     /// Releases the diagram: listeners, auto-save timers and page listeners are dropped
@@ -272,6 +271,7 @@ impl DiagramStateJs {
             engine = engine.follow_tabs(SyncSession::new(config, version, opening.head));
         }
         let state = Self {
+            last_step: RefCell::new(None),
             inner: Rc::new(Inner {
                 session: Rc::new(RefCell::new(Some(engine))),
                 emitter: Emitter::default(),
@@ -309,13 +309,20 @@ impl Inner {
     /// Tells `change` listeners about applied changes. Call with no session borrowed:
     /// listeners may call back in.
     fn announce_changes(&self, origin: &str, changes: &[Change], version: u64) {
-        if !changes.is_empty() && self.emitter.has_listeners("change") {
-            let payload = ChangeEvent {
-                origin,
-                changes,
-                version,
-            };
-            self.emitter.emit("change", &payload);
+        self.announce_changes_of(origin, changes, version, false);
+    }
+
+    /// [`Inner::announce_changes`] for changes the editor reported itself (`handleEvent`,
+    /// `handleProperty`): listeners with `skipReported` are left out.
+    fn announce_reported_changes(&self, origin: &str, changes: &[Change], version: u64) {
+        self.announce_changes_of(origin, changes, version, true);
+    }
+
+    fn announce_changes_of(&self, origin: &str, changes: &[Change], version: u64, reported: bool) {
+        if !changes.is_empty() {
+            self.emitter.emit_built("change", reported, || {
+                super::convert::change_event_to_js(origin, changes, version)
+            });
         }
     }
 

@@ -1,5 +1,7 @@
 //! Events and change sets coming in: screen, apply, record.
 
+use serde_json::Value;
+
 use super::diagram_state::DiagramState;
 use super::error::StateError;
 use super::outcome::EventOutcome;
@@ -63,6 +65,40 @@ impl DiagramState {
             } => diff_change_event(&id, &key, previous.as_ref(), current.as_ref())
                 .map_err(ModelError::from)?,
         };
+        self.screen_apply_record(changes, origin, forced)
+    }
+
+    /// Handles one property of cell `id` set to `current` (`None`: deleted) at `path`, a
+    /// slash path that starts with the property's key (`attrs/text/text`, `position`): what
+    /// X6 reports as `options.propertyPath` for `cell.attr()` and `setPropByPath`, or the
+    /// key of a `cell:change:<key>` event. The changes are the difference between the
+    /// diagram's own value at `path` and `current`, so the editor needs no `previous`
+    /// snapshot. Screening, applying and recording are those of
+    /// [`DiagramState::handle_event`]; on error nothing changes.
+    pub fn handle_property(
+        &mut self,
+        id: &str,
+        path: &str,
+        current: Option<Value>,
+        origin: Origin,
+        forced: Option<Significance>,
+    ) -> Result<EventOutcome, StateError> {
+        if origin == Origin::History {
+            return Ok(self.not_applied(Vec::new(), NotRecordedReason::HistoryOrigin));
+        }
+        let key = path.split('/').next().unwrap_or(path);
+        if forced.is_none() && self.filter.excludes_event(key) {
+            let decision = Decision {
+                cell_id: id.into(),
+                path: Some(key.into()),
+                significance: Significance::Visual,
+                reason: Reason::ExcludedEvent,
+            };
+            return Ok(self.not_applied(vec![decision], NotRecordedReason::NoSemanticChange));
+        }
+        let previous = self.diagram.get(id, path)?;
+        let changes =
+            diff_change_event(id, path, previous, current.as_ref()).map_err(ModelError::from)?;
         self.screen_apply_record(changes, origin, forced)
     }
 

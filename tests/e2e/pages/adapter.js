@@ -35,9 +35,11 @@ async function roundTrip(edit, options) {
   await edit(graph, state);
   const after = json();
   const entries = state.historyState.undoSize;
-  const undo = state.undo();
+  state.undo();
+  const undo = state.lastStep;
   const undone = json();
-  const redo = state.redo();
+  state.redo();
+  const redo = state.lastStep;
   const redone = json();
   unbind();
   state.dispose();
@@ -76,8 +78,9 @@ window.scenarios = {
     node(graph, 'a').setPortProp('p1', 'attrs/circle/style/visibility', 'visible');
     const afterVisual = json();
     const history = state.historyState;
-    const undo = state.undo();
-    const result = { history, undoStep: undo.step, afterVisual, afterUndo: json(), version: state.version };
+    const stepType = state.undo();
+    const undo = state.lastStep;
+    const result = { history, stepType, undoStep: undo.step, afterVisual, afterUndo: json(), version: state.version };
     unbind();
     state.dispose();
     graph.dispose();
