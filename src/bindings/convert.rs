@@ -142,107 +142,82 @@ pub(crate) fn document_to_js<T: Serialize + ?Sized>(value: &T) -> JsValue {
         .unwrap_or(JsValue::UNDEFINED)
 }
 
-/// The payload of a `change` event, `{ origin, changes, version }`, built property by
-/// property: every undo, redo and edit sends one, and this is several times faster than
-/// a general serializer for these few small objects.
+/// The payload of a `change` event, `{ origin, changes, version }`. Every edit, undo and
+/// redo sends one, so it is built by small JS functions given the parts (one call per
+/// change, no JS value made and dropped per property, cell ids and paths made into JS
+/// strings once), several times faster than a general serializer.
 pub(crate) fn change_event_to_js(origin: &str, changes: &[Change], version: u64) -> JsValue {
-    KEYS.with(|keys| {
-        let list = js_sys::Array::new_with_length(changes.len() as u32);
-        for (index, change) in changes.iter().enumerate() {
-            list.set(index as u32, change_to_js(keys, change));
-        }
-        let event = js_sys::Object::new();
-        set(&event, &keys.origin, &keys.short_name(origin));
-        set(&event, &keys.changes, &list);
-        set(&event, &keys.version, &JsValue::from_f64(version as f64));
-        event.into()
+    let list = js_sys::Array::new_with_length(changes.len() as u32);
+    for (index, change) in changes.iter().enumerate() {
+        list.set(index as u32, change_to_js(change));
+    }
+    with_short_name(origin, |origin| {
+        make_change_event(origin, &list, version as f64)
     })
 }
 
-/// The property names of a change, made into JS strings once.
-struct Keys {
-    kind: JsValue,
-    id: JsValue,
-    path: JsValue,
-    before: JsValue,
-    after: JsValue,
-    cell: JsValue,
-    add: JsValue,
-    remove: JsValue,
-    update: JsValue,
-    origin: JsValue,
-    changes: JsValue,
-    version: JsValue,
-    /// The origins a `change` event names, and the step types `undo()` returns.
-    names: [(&'static str, JsValue); 8],
-}
-
-impl Keys {
-    /// `origin` (one of the few the package sends) as a JS string.
-    fn short_name(&self, origin: &str) -> JsValue {
-        self.names
-            .iter()
-            .find(|(name, _)| *name == origin)
-            .map_or_else(|| JsValue::from_str(origin), |(_, value)| value.clone())
-    }
-}
-
-/// One of the package's own short names (an origin, a step type) as a JS string, made
-/// once.
-pub(crate) fn static_name(name: &'static str) -> JsValue {
-    KEYS.with(|keys| keys.short_name(name))
-}
-
-thread_local! {
-    static KEYS: Keys = Keys {
-        kind: JsValue::from_str("type"),
-        id: JsValue::from_str("id"),
-        path: JsValue::from_str("path"),
-        before: JsValue::from_str("before"),
-        after: JsValue::from_str("after"),
-        cell: JsValue::from_str("cell"),
-        add: JsValue::from_str("add"),
-        remove: JsValue::from_str("remove"),
-        update: JsValue::from_str("update"),
-        origin: JsValue::from_str("origin"),
-        changes: JsValue::from_str("changes"),
-        version: JsValue::from_str("version"),
-        names: ["local", "tab", "remote", "history", "server", "applied", "empty", "serverRequest"]
-            .map(|name| (name, JsValue::from_str(name))),
-    };
-}
-
 /// One change as a plain object, the same as serializing it would give.
-fn change_to_js(keys: &Keys, change: &Change) -> JsValue {
-    let object = js_sys::Object::new();
+fn change_to_js(change: &Change) -> JsValue {
     match change {
-        Change::Add { cell } | Change::Remove { cell } => {
-            let kind = if matches!(change, Change::Add { .. }) {
-                &keys.add
-            } else {
-                &keys.remove
-            };
-            set(&object, &keys.kind, kind);
-            set(&object, &keys.cell, &to_js(&**cell));
-        }
+        Change::Add { cell } => make_cell_change("add", &to_js(&**cell)),
+        Change::Remove { cell } => make_cell_change("remove", &to_js(&**cell)),
         Change::Update {
             id,
             path,
             before,
             after,
         } => {
-            set(&object, &keys.kind, &keys.update);
-            set(&object, &keys.id, &cached_name(id));
-            set(&object, &keys.path, &cached_name(path));
-            if let Some(before) = before {
-                set(&object, &keys.before, &value_to_js(before));
-            }
-            if let Some(after) = after {
-                set(&object, &keys.after, &value_to_js(after));
-            }
+            let before = before.as_ref().map_or(JsValue::UNDEFINED, value_to_js);
+            let after = after.as_ref().map_or(JsValue::UNDEFINED, value_to_js);
+            with_names(id, path, |id, path| make_update(id, path, &before, &after))
         }
     }
-    object.into()
+}
+
+#[wasm_bindgen(inline_js = "
+export function make_update(id, path, before, after) {
+  if (before === undefined) return after === undefined ? { type: 'update', id, path } : { type: 'update', id, path, after };
+  return after === undefined ? { type: 'update', id, path, before } : { type: 'update', id, path, before, after };
+}
+export function make_cell_change(type, cell) { return { type, cell }; }
+export function make_change_event(origin, changes, version) { return { origin, changes, version }; }
+")]
+extern "C" {
+    /// `{ type: 'update', id, path, before?, after? }`; an `undefined` part is left out.
+    fn make_update(id: &JsValue, path: &JsValue, before: &JsValue, after: &JsValue) -> JsValue;
+    /// `{ type, cell }` for an add or a remove.
+    fn make_cell_change(kind: &str, cell: &JsValue) -> JsValue;
+    /// `{ origin, changes, version }`.
+    fn make_change_event(origin: &JsValue, changes: &JsValue, version: f64) -> JsValue;
+}
+
+/// The package's own short names (origins, step types), made into JS strings once.
+const SHORT_NAMES: [&str; 8] = [
+    "local",
+    "tab",
+    "remote",
+    "history",
+    "server",
+    "applied",
+    "empty",
+    "serverRequest",
+];
+
+thread_local! {
+    static SHORT: Vec<JsValue> = SHORT_NAMES.iter().map(|name| JsValue::from_str(name)).collect();
+}
+
+/// Calls `work` with `name` as a JS string, made once for the package's own short names.
+fn with_short_name<R>(name: &str, work: impl FnOnce(&JsValue) -> R) -> R {
+    match SHORT_NAMES.iter().position(|short| *short == name) {
+        Some(index) => SHORT.with(|names| work(&names[index])),
+        None => work(&JsValue::from_str(name)),
+    }
+}
+
+/// One of the package's own short names (an origin, a step type) as a JS string.
+pub(crate) fn static_name(name: &'static str) -> JsValue {
+    with_short_name(name, JsValue::clone)
 }
 
 /// A JSON value as plain JS data: leaves directly, objects and arrays through [`to_js`].
@@ -257,18 +232,6 @@ fn value_to_js(value: &serde_json::Value) -> JsValue {
     }
 }
 
-/// Sets a property of a fresh plain object, which cannot throw: bound without the
-/// exception wrapper of `js_sys::Reflect::set`, which costs more than the call itself.
-fn set(object: &js_sys::Object, key: &JsValue, value: &JsValue) {
-    reflect_set(object, key, value);
-}
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_namespace = Reflect, js_name = set)]
-    fn reflect_set(target: &js_sys::Object, key: &JsValue, value: &JsValue) -> bool;
-}
-
 /// Cell ids and paths recur in every change (the same few paths, the cells being edited):
 /// each is made into a JS string once and reused, which saves decoding its UTF-8 every
 /// time. The cache is emptied when it reaches [`MAX_CACHED_NAMES`].
@@ -279,19 +242,24 @@ thread_local! {
         std::cell::RefCell::default();
 }
 
-/// `name` as a JS string, from the cache when it is there.
-fn cached_name(name: &std::sync::Arc<str>) -> JsValue {
+/// Calls `work` with a cell id and a path as JS strings, from the cache when they are
+/// there.
+fn with_names<R>(
+    id: &std::sync::Arc<str>,
+    path: &std::sync::Arc<str>,
+    work: impl FnOnce(&JsValue, &JsValue) -> R,
+) -> R {
     NAMES.with(|names| {
         let mut names = names.borrow_mut();
-        if let Some(value) = names.get(name) {
-            return value.clone();
-        }
-        if names.len() >= MAX_CACHED_NAMES {
+        if names.len() + 2 > MAX_CACHED_NAMES {
             names.clear();
         }
-        let value = JsValue::from_str(name);
-        names.insert(std::sync::Arc::clone(name), value.clone());
-        value
+        for name in [id, path] {
+            if !names.contains_key(name) {
+                names.insert(std::sync::Arc::clone(name), JsValue::from_str(name));
+            }
+        }
+        work(&names[id], &names[path])
     })
 }
 
